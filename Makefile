@@ -1,0 +1,60 @@
+# chainboard — the two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+UV := .venv/bin/uv
+CB := .venv/bin/chainboard
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENDOR := src/chainboard/static/vendor
+
+.PHONY: demo test venv assets system-deps lint test-sqlite test-postgres serve bench clean
+
+demo: venv assets  ## build and serve the sample city on http://127.0.0.1:8000
+	$(CB) migrate --no-input -v0
+	$(CB) demo --if-empty
+	$(CB) collectstatic --no-input -v0
+	@echo "chainboard: http://$(HOST):$(PORT)/  (logins printed above)"
+	$(CB) runserver $(HOST):$(PORT)
+
+test: venv-test assets system-deps lint test-sqlite test-postgres  ## the whole suite, SQLite then PostgreSQL
+
+.venv/bin/python:
+	python3 -m venv .venv
+	.venv/bin/pip install -q --disable-pip-version-check uv
+
+venv: .venv/bin/python
+	$(UV) pip install -q --python $(PY) -e .
+
+venv-test: .venv/bin/python
+	$(UV) pip install -q --python $(PY) -e '.[dev,spark]'
+
+assets: $(VENDOR)/echarts.min.js $(VENDOR)/htmx.min.js
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/%.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+
+system-deps:  ## Debian packages the tests need (chromium for browser tests, CJK fonts, Java for Spark)
+	scripts/system-deps.sh
+
+lint:
+	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=chainboard.settings.test $(CB) check
+	DJANGO_SETTINGS_MODULE=chainboard.settings.test $(CB) makemigrations --check --dry-run -v0
+
+test-sqlite:
+	$(PY) -m pytest -q
+
+test-postgres:  ## Django tests again on PostgreSQL (the pure analytics tests do not touch a database)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q --ignore=tests/analytics
+
+bench:
+	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf var/ node_modules/ $(VENDOR) .pytest_cache

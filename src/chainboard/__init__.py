@@ -1,0 +1,1 @@
+"""chainboard: industrial-chain registry, analytics and scheduling."""

@@ -1,0 +1,49 @@
+"""The REST API (django-ninja) under /api/, OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from chainboard.core.errors import DomainError
+from chainboard.enterprises.api import router as enterprises_router
+from chainboard.evaluation.api import router as evaluation_router
+from chainboard.geo.api import router as regions_router
+from chainboard.imports.api import router as imports_router
+
+api = NinjaAPI(
+    title="chainboard API",
+    version="1",
+    description="产业链挂图作战平台 API。所有查询均按当前用户的管辖范围过滤。",
+    auth=django_auth,
+    urls_namespace="api",
+)
+api.add_router("/enterprises/", enterprises_router)
+api.add_router("/regions/", regions_router)
+api.add_router("/imports/", imports_router)
+api.add_router("/chains/", __import__("chainboard.chains.api", fromlist=["router"]).router)
+api.add_router("/evaluation/", evaluation_router)
+api.add_router("/projects/", __import__("chainboard.projects.api", fromlist=["router"]).router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": exc.code, "message": exc.message, "fields": exc.fields},
+        status=exc.status_code,
+    )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = (
+        {k: "；".join(v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
+    )
+    return api.create_response(
+        request,
+        {"code": "invalid", "message": "；".join(exc.messages), "fields": fields},
+        status=400,
+    )

@@ -1,0 +1,8 @@
+"""Registry tables → analytics engine tables (the only place the two meet).
+
+See :mod:`chainboard.bridge.registry`.
+"""
+
+from chainboard.bridge.registry import DUCKDB_EXTENSIONS_OFFLINE, firms_frame, firms_table
+
+__all__ = ["DUCKDB_EXTENSIONS_OFFLINE", "firms_frame", "firms_table"]

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from chainboard.dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [path("", views.home, name="home")]

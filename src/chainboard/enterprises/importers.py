@@ -1,0 +1,301 @@
+"""Import specs for the enterprise registry: 企业名录 and 年度指标 (column titles are exact).
+
+Natural keys: a firm is its 统一社会信用代码; a figure row is (统一社会信用代码, 年份). A known key
+updates the columns the file carries; re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from chainboard.accounts.models import User
+from chainboard.accounts.scope import enterprise_q, place_in_scope
+from chainboard.enterprises import services
+from chainboard.enterprises.models import FIGURE_TITLES, Enterprise, EnterpriseYear
+from chainboard.enterprises.uscc import UsccError, uscc_region_code, validate_uscc
+from chainboard.geo.models import Park, Region
+from chainboard.imports.cells import (
+    CellError,
+    parse_bool,
+    parse_code,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_text,
+    parse_year,
+)
+from chainboard.imports.models import ImportBatch
+from chainboard.imports.runner import Column, ErrorSink, ParsedRow, WriteCounts
+from chainboard.industries.models import IndustryCode, IndustryLevel
+from chainboard.strategy.importers import PanelImporter
+
+LOOKUP_CHUNK = 5000
+
+
+def parse_uscc(value: object) -> str:
+    try:
+        return validate_uscc(value)
+    except UsccError as exc:
+        raise CellError(str(exc)) from None
+
+
+def _chunks(items: list[Any], size: int = LOOKUP_CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+WHOLE_TABLE_ABOVE = 20_000  # past this many keys one full scan beats chunked IN lists
+
+
+def _lookup(queryset: Any, codes: list[str], *fields: str) -> list[tuple[Any, ...]]:
+    """``values_list`` of the rows whose USCC is in ``codes``, chunked or by one scan."""
+    if len(codes) > WHOLE_TABLE_ABOVE:
+        wanted = set(codes)
+        return [row for row in queryset.values_list("uscc", *fields) if row[0] in wanted]
+    rows: list[tuple[Any, ...]] = []
+    for chunk in _chunks(codes):
+        rows.extend(queryset.filter(uscc__in=chunk).values_list("uscc", *fields))
+    return rows
+
+
+def _existing_ids(usccs: Iterable[str], actor: User | None) -> tuple[dict[str, int], set[int]]:
+    """Primary keys of the firms already registered under these codes, and those ``actor`` may
+    change (all of them for the server operator, ``actor=None``)."""
+    codes = sorted(set(usccs))
+    found = dict(_lookup(Enterprise.objects.all(), codes, "pk"))
+    if actor is None:
+        return found, set(found.values())
+    allowed = {pk for _, pk in _lookup(Enterprise.objects.filter(enterprise_q(actor)), codes, "pk")}
+    return found, allowed
+
+
+USCC = "统一社会信用代码"
+
+
+@dataclass
+class Plan:
+    creates: list[dict[str, Any]] = field(default_factory=list)  # plain rows for the fast insert
+    updates: list[Any] = field(default_factory=list)
+    update_fields: set[str] = field(default_factory=set)
+    unchanged: int = 0
+
+
+class EnterpriseImporter:
+    kind = "enterprises"
+    label = "企业名录"
+    columns = [
+        Column(USCC, "uscc", parse_uscc, required=True, help="18位，GB 32100-2015 校验"),
+        Column("企业名称", "name", parse_text, required=True),
+        Column("行政区划代码", "region_code", parse_code, required=True, help="6位 GB/T 2260 代码"),
+        Column("所属园区", "park_name", parse_text, help="园区名录中的名称，可空"),
+        Column(
+            "行业代码", "industry_code", parse_code, required=True, help="GB/T 4754-2017 4位小类"
+        ),
+        Column("是否规上", "above_scale", parse_bool, help="是/否"),
+        Column("成立日期", "founded_on", parse_date),
+        Column("经营范围", "business_scope", parse_text),
+    ]
+
+    def plan(self, rows: list[ParsedRow], *, actor: User | None, errors: ErrorSink) -> Plan:
+        regions = Region.objects.in_bulk()
+        parks = {(p.region_id, p.name): p for p in Park.objects.all()}
+        industries = dict(IndustryCode.objects.values_list("code", "level"))
+        ids, allowed = _existing_ids((r.values["uscc"] for r in rows if "uscc" in r.values), actor)
+        existing: dict[str, Enterprise] = {}
+        for chunk in _chunks(sorted(set(ids.values()))):
+            existing.update((f.uscc, f) for f in Enterprise.objects.filter(pk__in=chunk))
+        seen: dict[str, int] = {}
+        plan = Plan()
+        for row in rows:
+            v, n = row.values, row.number
+            uscc = v.get("uscc")
+            name = v.get("name")
+            if name is not None and len(name) > 200:
+                errors.add(n, "企业名称", name, "超过200个字符")
+            if uscc is not None:
+                if uscc in seen:
+                    errors.add(n, USCC, uscc, f"与第{seen[uscc]}行重复")
+                else:
+                    seen[uscc] = n
+                if uscc_region_code(uscc) not in regions:
+                    errors.add(
+                        n,
+                        USCC,
+                        uscc,
+                        f"第3-8位行政区划码 {uscc_region_code(uscc)} 不是已知的行政区划",
+                    )
+            region = regions.get(v.get("region_code", ""))
+            if "region_code" in v and region is None:
+                errors.add(n, "行政区划代码", v["region_code"], "不是已知的 GB/T 2260 行政区划代码")
+            park = None
+            if v.get("park_name") and region is not None:
+                park = parks.get((region.code, v["park_name"]))
+                if park is None:
+                    errors.add(
+                        n,
+                        "所属园区",
+                        v["park_name"],
+                        f"{region.name}没有该园区（请先在园区名录中登记）",
+                    )
+            if "industry_code" in v:
+                level = industries.get(v["industry_code"])
+                if level != IndustryLevel.CLASS:
+                    reason = (
+                        "不是 GB/T 4754-2017 行业代码"
+                        if level is None
+                        else "应为4位小类代码，这是" + IndustryLevel(level).label + "代码"
+                    )
+                    errors.add(n, "行业代码", v["industry_code"], reason)
+            firm = existing.get(uscc) if uscc else None
+            if actor is not None:
+                if firm is not None and firm.pk not in allowed:
+                    errors.add(n, USCC, uscc, "该企业不在您的管辖范围，无权修改")
+                elif region is not None and not place_in_scope(actor, region, park):
+                    errors.add(
+                        n,
+                        "行政区划代码",
+                        v["region_code"],
+                        f"{region.name}不在您的管辖范围（{actor.scope_label}）",
+                    )
+            if n in errors.rows_with_errors or region is None or uscc is None:
+                continue
+            data: dict[str, Any] = {
+                "name": name,
+                "region_id": region.code,
+                "industry_id": v["industry_code"],
+            }
+            if "park_name" in v:
+                data["park_id"] = park.pk if park else None
+            for key in ("above_scale", "founded_on", "business_scope"):
+                if key in v and not (key == "above_scale" and v[key] is None):
+                    data[key] = v[key]
+            if firm is None:
+                plan.creates.append({"uscc": uscc, **data})
+                continue
+            changed = {k for k, value in data.items() if getattr(firm, k) != value}
+            if changed:
+                for k in changed:
+                    setattr(firm, k, data[k])
+                plan.updates.append(firm)
+                plan.update_fields |= {k.removesuffix("_id") for k in changed}
+            else:
+                plan.unchanged += 1
+        return plan
+
+    def write(self, plan: Plan, *, actor: User | None, batch: ImportBatch) -> WriteCounts:
+        services.enterprises_bulk_write(
+            creates=plan.creates,
+            updates=plan.updates,
+            update_fields=sorted(plan.update_fields),
+            actor=actor,
+            reason=batch.change_reason,
+        )
+        return WriteCounts(len(plan.creates), len(plan.updates), plan.unchanged)
+
+
+AMOUNT_QUANTUM = Decimal("0.0001")  # the database keeps 4 decimal places
+AMOUNT_LIMIT = Decimal(10) ** 12
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """A non-negative figure rounded to the stored 4 decimals (so re-imports compare equal)."""
+    number = parse_decimal(value)
+    if number is None:
+        return None
+    if number >= AMOUNT_LIMIT:
+        raise CellError("数值过大（请检查单位是否为万元/亩/吨）")
+    return number.quantize(AMOUNT_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def _figure_parser(name: str) -> Any:
+    return parse_int if name == "employees" else parse_amount
+
+
+class FiguresImporter:
+    kind = "figures"
+    label = "企业年度指标"
+    columns = [
+        Column(USCC, "uscc", parse_uscc, required=True),
+        Column("年份", "year", parse_year, required=True),
+        *[Column(title, name, _figure_parser(name)) for name, title in FIGURE_TITLES.items()],
+    ]
+
+    def plan(self, rows: list[ParsedRow], *, actor: User | None, errors: ErrorSink) -> Plan:
+        existing, allowed = _existing_ids(
+            (r.values["uscc"] for r in rows if "uscc" in r.values), actor
+        )
+        own = (
+            actor.scope_enterprise_id if actor is not None and actor.role == "enterprise" else None
+        )
+        years = sorted({r.values["year"] for r in rows if "year" in r.values})
+        present = [c.field for c in self.columns if c.field in FIGURE_TITLES]
+        current: dict[tuple[int, int], tuple[Any, ...]] = {}
+        firm_ids = set(existing.values())
+        stored = EnterpriseYear.objects.filter(year__in=years).values_list(
+            "pk", "enterprise_id", "year", *present
+        )
+        batches = (
+            [stored]
+            if len(firm_ids) > WHOLE_TABLE_ABOVE
+            else [stored.filter(enterprise_id__in=c) for c in _chunks(sorted(firm_ids))]
+        )
+        for batch in batches:
+            for pk, firm_id, year, *values in batch:
+                if firm_id in firm_ids:
+                    current[(firm_id, year)] = (pk, dict(zip(present, values, strict=True)))
+        seen: dict[tuple[str, int], int] = {}
+        plan = Plan()
+        for row in rows:
+            v, n = row.values, row.number
+            if "uscc" not in v:
+                continue
+            firm_id = existing.get(v["uscc"])
+            if firm_id is None:
+                errors.add(n, USCC, v["uscc"], "企业不在企业名录中（请先导入企业名录）")
+            elif actor is not None and firm_id not in allowed and firm_id != own:
+                errors.add(n, USCC, v["uscc"], "该企业不在您的管辖范围，无权填报")
+            if "year" in v:
+                key = (v["uscc"], v["year"])
+                if key in seen:
+                    errors.add(n, "年份", v["year"], f"与第{seen[key]}行（同一企业同一年份）重复")
+                else:
+                    seen[key] = n
+            if firm_id is None or n in errors.rows_with_errors:
+                continue
+            data = {k: val for k, val in v.items() if k in FIGURE_TITLES}
+            known = current.get((firm_id, v["year"]))
+            if known is None:
+                plan.creates.append({"enterprise_id": firm_id, "year": v["year"], **data})
+                continue
+            pk, old = known
+            changed = {k for k, val in data.items() if not _same(old[k], val)}
+            if changed:
+                plan.updates.append(
+                    EnterpriseYear(pk=pk, enterprise_id=firm_id, year=v["year"], **{**old, **data})
+                )
+                plan.update_fields |= changed
+            else:
+                plan.unchanged += 1
+        return plan
+
+    def write(self, plan: Plan, *, actor: User | None, batch: ImportBatch) -> WriteCounts:
+        services.figures_bulk_write(
+            creates=plan.creates,
+            updates=plan.updates,
+            update_fields=sorted(plan.update_fields),
+            actor=actor,
+            reason=batch.change_reason,
+        )
+        return WriteCounts(len(plan.creates), len(plan.updates), plan.unchanged)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old is None or new is None:
+        return old is new
+    return old == new
+
+
+IMPORTERS = {cls.kind: cls for cls in (EnterpriseImporter, FiguresImporter, PanelImporter)}

@@ -1,0 +1,132 @@
+"""Evaluation exports: the result table (CSV/xlsx, CLI and web) and the PDF bulletin."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from chainboard_analytics.evaluation import MuMethod
+
+HEAD = ["统一社会信用代码", "企业名称", "总得分", "排名", "等级"]
+TAIL = ["评价分组", "组内企业数", "上年等级", "等级说明"]
+
+
+def result_frame_from_analytics(out: pd.DataFrame, method: MuMethod) -> pd.DataFrame:
+    """The published-list layout from :func:`evaluate_mu` output (CLI)."""
+    names = {g.id: g.name for g in method.groups}
+    rows = []
+    for r in out.to_dict("records"):
+        row: dict[str, Any] = {
+            "统一社会信用代码": r["uscc"],
+            "企业名称": r["name"],
+            "总得分": None if pd.isna(r["total"]) else round(float(r["total"]), 2),
+            "排名": None if pd.isna(r["rank"]) else int(r["rank"]),
+            "等级": r["klass"],
+        }
+        for ind in method.indicator_ids:
+            v, s = r.get(f"v_{ind}"), r.get(f"s_{ind}")
+            row[_value_col(method, ind)] = None if v is None or pd.isna(v) else round(float(v), 4)
+            row[_score_col(method, ind)] = None if s is None or pd.isna(s) else round(float(s), 2)
+        row["评价分组"] = names[r["group"]]
+        row["组内企业数"] = None if pd.isna(r["n_group"]) else int(r["n_group"])
+        row["上年等级"] = r.get("prev_klass") or ""
+        row["等级说明"] = r["explanation"]
+        rows.append(row)
+    return _ints(pd.DataFrame(rows, columns=columns(method)))
+
+
+def _ints(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in ("排名", "组内企业数"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def _value_col(method: MuMethod, ind: str) -> str:
+    i = next(i for g in method.groups for i in g.indicators if i.id == ind)
+    return f"{i.name}({i.unit})"
+
+
+def _score_col(method: MuMethod, ind: str) -> str:
+    return f"{method.indicator_names()[ind]}得分"
+
+
+def columns(method: MuMethod) -> list[str]:
+    cols = list(HEAD)
+    for ind in method.indicator_ids:
+        cols += [_value_col(method, ind), _score_col(method, ind)]
+    return cols + TAIL
+
+
+def result_frame_from_rows(results: Iterable[Any], method: MuMethod) -> pd.DataFrame:
+    """The same layout from stored :class:`EvaluationResult` rows (web export)."""
+    rows = []
+    for res in results:
+        row: dict[str, Any] = {
+            "统一社会信用代码": res.enterprise.uscc,
+            "企业名称": res.enterprise.name,
+            "总得分": None if res.total is None else round(res.total, 2),
+            "排名": res.rank,
+            "等级": res.klass,
+        }
+        for ind in res.indicators:
+            row[_value_col(method, ind["id"])] = ind["value"]
+            row[_score_col(method, ind["id"])] = (
+                None if ind["score"] is None else round(ind["score"], 2)
+            )
+        row.update(
+            {
+                "评价分组": res.group_name,
+                "组内企业数": res.n_group,
+                "上年等级": res.prev_klass,
+                "等级说明": res.explanation,
+            }
+        )
+        rows.append(row)
+    return _ints(pd.DataFrame(rows, columns=columns(method)))
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "评价结果") -> Path:
+    """Write CSV (UTF-8 with BOM, opens in Excel) or xlsx by the file suffix."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes(1, 2)
+            for i, col in enumerate(frame.columns):
+                ws.set_column(i, i, 40 if col == "等级说明" else max(10, min(28, len(col) * 2)))
+    elif path.suffix.lower() == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    else:
+        raise ValueError(f"{path}: the output must end in .csv or .xlsx")
+    return path
+
+
+def temp_path(suffix: str) -> Path:
+    fd, name = tempfile.mkstemp(suffix=suffix)
+    os.close(fd)
+    return Path(name)
+
+
+def tier_frame(
+    cands: pd.DataFrame, names: dict[str, str], statuses: dict[str, str]
+) -> pd.DataFrame:
+    rows: Sequence[dict[str, Any]] = [
+        {
+            "统一社会信用代码": r.uscc,
+            "企业名称": r.name,
+            "区县": r.region_name,
+            "梯度": names.get(r.tier, r.tier),
+            "状态": "已认定" if r.held else statuses.get(r.status, r.status),
+            "未达标项数": r.failures,
+            "差距": "；".join(r.gaps),
+            "缺少数据": "、".join(r.missing),
+        }
+        for r in cands.itertuples(index=False)
+    ]
+    return pd.DataFrame(rows)

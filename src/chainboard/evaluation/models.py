@@ -1,0 +1,252 @@
+"""Evaluation runs 评价批次 of the 亩均 method, per-firm results, tier inputs and tier targets."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from chainboard.core.models import BaseModel
+from chainboard.enterprises.models import Enterprise, QualificationKind, QualificationLevel
+from chainboard.geo.models import Region
+
+
+class EvaluationRun(BaseModel):
+    """One run of a 亩均 method over one year's figures; never changed after it is computed.
+
+    The same method file (``method_digest``) over the same inputs (``inputs_hash``) in the same
+    scope gives back the existing run instead of a second copy. Publishing a run supersedes the
+    run published before it for the same method, year and scope (both rows stay).
+    """
+
+    method_id = models.CharField("评价办法", max_length=64)
+    method_version = models.CharField("办法版本", max_length=32)
+    method_title = models.CharField("办法名称", max_length=200)
+    method_source = models.TextField("办法出处", blank=True)
+    method_digest = models.CharField("办法文件SHA-256", max_length=64)
+    method_text = models.TextField("办法文件内容")
+    year = models.PositiveSmallIntegerField("评价年度")
+    inputs_hash = models.CharField("输入数据SHA-256", max_length=64)
+    scope_region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="评价范围",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发起人",
+    )
+    n_firms = models.PositiveIntegerField("参评企业数", default=0)
+    published = models.BooleanField("已发布", default=False)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="被替代为",
+    )
+    history = HistoricalRecords(verbose_name="评价批次变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "亩均评价批次"
+        ordering = ["-year", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["method_digest", "year", "inputs_hash", "scope_region"],
+                name="evaluation_run_unique_inputs",
+                violation_error_message="相同办法、相同数据的评价已存在",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度 {self.method_title} #{self.pk}"
+
+    @property
+    def scope_label(self) -> str:
+        return self.scope_region.name if self.scope_region_id else "全部"
+
+
+class EvaluationResult(models.Model):
+    """One firm's result in one run: indicators, total, rank, class and its explanation."""
+
+    run = models.ForeignKey(
+        EvaluationRun, models.CASCADE, related_name="results", verbose_name="评价批次"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, models.CASCADE, related_name="evaluation_results", verbose_name="企业"
+    )
+    group = models.CharField("评价分组", max_length=32)
+    group_name = models.CharField("分组名称", max_length=100)
+    total = models.FloatField("总得分", null=True, blank=True)
+    rank = models.PositiveIntegerField("组内排名", null=True, blank=True)
+    n_group = models.PositiveIntegerField("组内企业数", null=True, blank=True)
+    klass = models.CharField("等级", max_length=8, db_index=True)
+    prev_klass = models.CharField("上年等级", max_length=8, blank=True)
+    move = models.CharField("等级变化", max_length=8, blank=True)
+    next_klass = models.CharField("可升至", max_length=8, blank=True)
+    indicators = models.JSONField("指标明细", default=list)
+    flags = models.JSONField("数据缺失标记", default=list)
+    explanation = models.TextField("等级说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "亩均评价结果"
+        ordering = ["run_id", "group", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "enterprise"],
+                name="evaluation_result_unique",
+                violation_error_message="同一批次中企业重复",
+            ),
+        ]
+        indexes = [models.Index(fields=["run", "group", "rank"], name="evaluation_result_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.klass}"
+
+
+def _amount(title: str) -> models.DecimalField:
+    return models.DecimalField(
+        title,
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="万元",
+    )
+
+
+def _count(title: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(title, null=True, blank=True)
+
+
+def _pct(title: str) -> models.DecimalField:
+    return models.DecimalField(
+        title,
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+
+#: TierProfile field → the criteria field of the same meaning (see chainboard_analytics TIER_FIELDS).
+PROFILE_FIELDS = [
+    "sci_tech_staff",
+    "rd_staff",
+    "total_assets_wan_yuan",
+    "debt_ratio_pct",
+    "high_tech_revenue_wan_yuan",
+    "main_business_revenue_wan_yuan",
+    "ip_class1",
+    "ip_class2",
+    "niche_years",
+    "niche_market_share_pct",
+    "main_product_share_pct",
+    "global_rank",
+    "equity_raised_wan_yuan",
+    "has_rd_institution",
+    "strategic_emerging",
+    "srdi_score",
+]
+
+
+class TierProfile(BaseModel):
+    """The yearly figures the cultivation-tier criteria need beyond the registry's figures."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, models.CASCADE, related_name="tier_profiles", verbose_name="企业"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    sci_tech_staff = _count("科技人员数(人)")
+    rd_staff = _count("研发人员数(人)")
+    total_assets_wan_yuan = _amount("资产总额(万元)")
+    debt_ratio_pct = _pct("资产负债率(%)")
+    high_tech_revenue_wan_yuan = _amount("高新技术产品(服务)收入(万元)")
+    main_business_revenue_wan_yuan = _amount("主营业务收入(万元)")
+    ip_class1 = _count("Ⅰ类知识产权(件)")
+    ip_class2 = _count("Ⅱ类知识产权(件)")
+    niche_years = _count("从事细分市场年限(年)")
+    niche_market_share_pct = _pct("细分市场全国占有率(%)")
+    main_product_share_pct = _pct("主导产品占主营业务收入比(%)")
+    global_rank = _count("主导产品全球市场排名")
+    equity_raised_wan_yuan = _amount("近两年新增股权融资(万元)")
+    has_rd_institution = models.BooleanField("建有研发机构", null=True, blank=True)
+    strategic_emerging = models.BooleanField("主导产品属战略性新兴产业", null=True, blank=True)
+    srdi_score = models.DecimalField(
+        "专精特新评价得分", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    history = HistoricalRecords(verbose_name="梯度指标变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业梯度培育指标"
+        ordering = ["enterprise_id", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                name="tier_profile_unique",
+                violation_error_message="同一企业同一年份的梯度指标已存在",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}"
+
+
+class TierTarget(BaseModel):
+    """A yearly cultivation target of a region: e.g. 宁晋县 2025 +30 高新技术企业."""
+
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="tier_targets", verbose_name="区县/城市"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("梯度类型", max_length=32, choices=QualificationKind.choices)
+    level = models.CharField("级别", max_length=16, choices=QualificationLevel.choices, blank=True)
+    target = models.PositiveIntegerField("新增目标(家)")
+    source = models.CharField("目标来源", max_length=200, blank=True)
+    history = HistoricalRecords(verbose_name="培育目标变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "梯度培育目标"
+        ordering = ["region_id", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "kind", "level"],
+                name="tier_target_unique",
+                violation_error_message="该区域该年度该类目标已存在",
+            ),
+            models.CheckConstraint(condition=Q(target__gte=0), name="tier_target_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year} {self.kind} +{self.target}"
+
+
+class ParkDesignCentre(BaseModel):
+    """An industrial-design centre 工业设计中心 built in a park (for the coverage summary)."""
+
+    park = models.OneToOneField(
+        "geo.Park", models.CASCADE, related_name="design_centre", verbose_name="园区"
+    )
+    name = models.CharField("名称", max_length=200)
+    established_on = models.DateField("建成日期", null=True, blank=True)
+    history = HistoricalRecords(verbose_name="设计中心变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "园区工业设计中心"
+        ordering = ["park_id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,270 @@
+"""Reads of the evaluation app; every one starts from the user's scope."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr
+
+from chainboard.accounts.models import Role
+from chainboard.accounts.scope import enterprise_q, parks_visible, regions_visible
+from chainboard.core.errors import NotFound
+from chainboard.enterprises.models import Enterprise, Qualification, QualificationKind
+from chainboard.evaluation.inputs import evaluated_firms, held_titles, tier_inputs
+from chainboard.evaluation.models import EvaluationResult, EvaluationRun, TierTarget
+from chainboard.geo.models import Region
+from chainboard_analytics.evaluation import check_tiers, load_criteria
+from chainboard_analytics.evaluation.tiers import Criteria
+
+#: League-table order: group, rank (unranked special-class firms last), USCC.
+RESULT_ORDER = ("group", F("rank").asc(nulls_last=True), "enterprise__uscc")
+
+
+def _is_evaluator(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in (Role.ADMIN, Role.ANALYST))
+
+
+def run_list(*, user: Any) -> QuerySet[EvaluationRun]:
+    """Published runs; analysts and admins also see their unpublished ones (in their scope)."""
+    qs = EvaluationRun.objects.select_related("scope_region", "created_by")
+    if not _is_evaluator(user):
+        return qs.filter(published=True)
+    if user.scope_region_id:
+        return qs.filter(
+            Q(published=True) | Q(scope_region__path__startswith=user.scope_region.path)
+        )
+    return qs
+
+
+def run_get(*, user: Any, pk: int) -> EvaluationRun:
+    run = run_list(user=user).filter(pk=pk).first()
+    if run is None:
+        raise NotFound("评价批次不存在或未发布")
+    return run
+
+
+def result_list(*, user: Any, run: EvaluationRun) -> QuerySet[EvaluationResult]:
+    """The run's results for the firms the user may see."""
+    return (
+        EvaluationResult.objects.filter(run=run)
+        .filter(enterprise_q(user, "enterprise__"))
+        .select_related("enterprise", "enterprise__region", "enterprise__park")
+    )
+
+
+def result_get(*, user: Any, run: EvaluationRun, uscc: str) -> EvaluationResult:
+    result = result_list(user=user, run=run).filter(enterprise__uscc=uscc).first()
+    if result is None:
+        raise NotFound("该企业不在本批次或不在您的管辖范围")
+    return result
+
+
+def firm_results(*, user: Any, uscc: str) -> list[EvaluationResult]:
+    """The firm's results in every run the user can see, newest year first."""
+    runs = run_list(user=user)
+    return list(
+        EvaluationResult.objects.filter(enterprise_q(user, "enterprise__"))
+        .filter(enterprise__uscc=uscc, run__in=runs)
+        .select_related("run", "enterprise")
+        .order_by("-run__year", "run__method_id", "-run__created_at")
+    )
+
+
+def class_counts(results: QuerySet[EvaluationResult]) -> dict[str, int]:
+    return dict(results.order_by().values_list("klass").annotate(n=Count("pk")))
+
+
+def distribution(results: QuerySet[EvaluationResult], by: str) -> list[dict[str, Any]]:
+    """Class counts per county (``region``), park or industry division (2-digit GB/T 4754)."""
+    if by == "region":
+        qs = results.annotate(key=F("enterprise__region_id"), label=F("enterprise__region__name"))
+    elif by == "park":
+        qs = results.filter(enterprise__park__isnull=False).annotate(
+            key=F("enterprise__park_id"), label=F("enterprise__park__name")
+        )
+    else:
+        qs = results.annotate(key=Substr("enterprise__industry_id", 1, 2), label=F("key"))
+    rows: dict[Any, dict[str, Any]] = {}
+    for r in qs.values("key", "label", "klass").annotate(n=Count("pk")).order_by():
+        row = rows.setdefault(r["key"], {"key": r["key"], "label": r["label"], "counts": {}})
+        row["counts"][r["klass"]] = r["n"]
+    return sorted(rows.values(), key=lambda r: str(r["key"]))
+
+
+def migration_matrix(results: QuerySet[EvaluationResult]) -> dict[tuple[str, str], int]:
+    """(last year's class, this year's class) → firms; "" = not rated last year."""
+    return {
+        (r["prev_klass"], r["klass"]): r["n"]
+        for r in results.order_by().values("prev_klass", "klass").annotate(n=Count("pk"))
+    }
+
+
+# --- tiers ------------------------------------------------------------------------------------
+
+TIER_ORDER = ["tech_sme", "high_tech", "innovative_sme", "srdi", "little_giant", "single_champion"]
+
+
+def criteria() -> Criteria:
+    return load_criteria()
+
+
+def tier_candidates(*, user: Any, year: int) -> pd.DataFrame:
+    """Every visible firm × tier with status, gaps and missing fields; titles already held."""
+    crit = criteria()
+    inputs = tier_inputs(user=user, year=year)
+    if inputs.empty:
+        return pd.DataFrame(
+            columns=[
+                "enterprise_id",
+                "uscc",
+                "name",
+                "region_id",
+                "region_name",
+                "park_id",
+                "tier",
+                "status",
+                "failures",
+                "shortfall",
+                "gaps",
+                "missing",
+                "held",
+            ]
+        )
+    checked = check_tiers(inputs, crit)
+    held = held_titles(user=user, year=year)
+    keep = inputs[["enterprise_id", "uscc", "name", "region_id", "region_name", "park_id"]]
+    out = checked.merge(keep, on="uscc", how="left")
+    out["held"] = [
+        t in held.get(i, set()) for i, t in zip(out["enterprise_id"], out["tier"], strict=True)
+    ]
+    return out
+
+
+def tier_summary(cands: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per county and tier: held, qualifies (not yet held), close."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in cands.itertuples(index=False):
+        key = (r.region_id, r.tier)
+        row = rows.setdefault(
+            key,
+            {
+                "region_id": r.region_id,
+                "region_name": r.region_name,
+                "tier": r.tier,
+                "held": 0,
+                "qualifies": 0,
+                "close": 0,
+            },
+        )
+        if r.held:
+            row["held"] += 1
+        elif r.status == "qualifies":
+            row["qualifies"] += 1
+        elif r.status == "close":
+            row["close"] += 1
+    return sorted(rows.values(), key=lambda r: (r["region_id"], TIER_ORDER.index(r["tier"])))
+
+
+def target_progress(*, user: Any, year: int) -> list[dict[str, Any]]:
+    """Each visible target with the titles newly granted in its region during ``year``."""
+    targets = TierTarget.objects.filter(region__in=regions_visible(user), year=year).select_related(
+        "region"
+    )
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    out = []
+    for t in targets:
+        q = Qualification.objects.filter(
+            enterprise__region__path__startswith=t.region.path,
+            kind=t.kind,
+            granted_on__gte=start,
+            granted_on__lte=end,
+        ).filter(enterprise_q(user, "enterprise__"))
+        if t.level:
+            q = q.filter(level=t.level)
+        done = q.values("enterprise_id").distinct().count()
+        out.append(
+            {
+                "target": t,
+                "done": done,
+                "pct": round(100 * done / t.target, 1) if t.target else None,
+            }
+        )
+    return out
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+COVERAGE_KINDS = [
+    QualificationKind.CLOUD,
+    QualificationKind.SMART_FACTORY,
+    QualificationKind.GREEN_FACTORY,
+    QualificationKind.DESIGN_DOCKED,
+    QualificationKind.TECH_CENTER,
+]
+
+
+def coverage(*, user: Any, year: int, by: str = "region") -> dict[str, Any]:
+    """Share of 规上 firms holding each digital/green/design title, per county or park.
+
+    A title counts if it was granted by the end of ``year`` and not expired before then.
+    """
+    firms = evaluated_firms(user).filter(above_scale=True)
+    key = "region_id" if by == "region" else "park_id"
+    label = "region__name" if by == "region" else "park__name"
+    if by == "park":
+        firms = firms.filter(park__isnull=False)
+    totals = {r[key]: r for r in firms.values(key, label).annotate(n=Count("pk"))}
+    end = date(year, 12, 31)
+    valid = Q(granted_on__lte=end) & (Q(expires_on__isnull=True) | Q(expires_on__gte=end))
+    held: dict[Any, Counter] = defaultdict(Counter)
+    rows = (
+        Qualification.objects.filter(valid, enterprise__in=firms, kind__in=COVERAGE_KINDS)
+        .values(f"enterprise__{key}", "kind")
+        .annotate(n=Count("enterprise_id", distinct=True))
+    )
+    for r in rows:
+        held[r[f"enterprise__{key}"]][r["kind"]] = r["n"]
+    table = []
+    all_n = sum(t["n"] for t in totals.values())
+    overall = Counter()
+    for k, t in sorted(totals.items(), key=lambda kv: str(kv[0])):
+        shares = {
+            kind: (held[k][kind], 100 * held[k][kind] / t["n"] if t["n"] else 0)
+            for kind in COVERAGE_KINDS
+        }
+        for kind in COVERAGE_KINDS:
+            overall[kind] += held[k][kind]
+        table.append({"key": k, "label": t[label], "n": t["n"], "shares": shares})
+    parks = parks_visible(user)
+    n_parks = parks.count()
+    with_centre = parks.filter(design_centre__isnull=False).count()
+    return {
+        "rows": table,
+        "n": all_n,
+        "overall": {
+            kind: (overall[kind], 100 * overall[kind] / all_n if all_n else 0)
+            for kind in COVERAGE_KINDS
+        },
+        "n_parks": n_parks,
+        "parks_with_centre": with_centre,
+    }
+
+
+def region_choices(*, user: Any) -> QuerySet[Region]:
+    return (
+        regions_visible(user)
+        .filter(level="county", enterprises__isnull=False)
+        .distinct()
+        .order_by("code")
+    )
+
+
+def enterprise_for_card(*, user: Any, uscc: str) -> Enterprise:
+    firm = Enterprise.objects.filter(enterprise_q(user)).filter(uscc=uscc).first()
+    if firm is None:
+        raise NotFound("企业不存在或不在您的管辖范围")
+    return firm

@@ -1,0 +1,184 @@
+"""Writes of the evaluation app: run a method, publish a run, set tier targets."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from chainboard.accounts.models import Role, User
+from chainboard.core.errors import DomainError, OutOfScope
+from chainboard.evaluation.inputs import evaluated_firms, inputs_hash, mu_inputs
+from chainboard.evaluation.models import EvaluationResult, EvaluationRun, TierTarget
+from chainboard.geo.models import Region
+from chainboard_analytics.evaluation import MuMethod, evaluate_mu
+
+EVALUATORS = {Role.ADMIN, Role.ANALYST}
+
+
+def require_evaluator(user: Any) -> User:
+    """Only analysts (链长办/工信局) and admins run, publish and set targets."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise OutOfScope("请先登录")
+    if user.role not in EVALUATORS and not user.is_superuser:
+        raise OutOfScope("只有分析员或管理员可以发起、发布评价")
+    return user
+
+
+def _previous_classes(*, run_scope: Region | None, method: MuMethod, year: int) -> pd.DataFrame:
+    prev = (
+        EvaluationRun.objects.filter(
+            method_id=method.id, year=year - 1, published=True, scope_region=run_scope
+        )
+        .order_by("-published_at")
+        .first()
+    )
+    if prev is None:
+        return pd.DataFrame(columns=["uscc", "klass"])
+    rows = prev.results.values_list("enterprise__uscc", "klass")
+    return pd.DataFrame(list(rows), columns=["uscc", "klass"])
+
+
+def _num(x: Any) -> float | None:
+    if x is None or x is pd.NA:
+        return None
+    f = float(x)
+    return None if math.isnan(f) else round(f, 6)
+
+
+def _result_rows(
+    run: EvaluationRun, out: pd.DataFrame, ids: dict[str, int], method: MuMethod
+) -> list[EvaluationResult]:
+    groups = {g.id: g for g in method.groups}
+    rows = []
+    for r in out.to_dict("records"):
+        g = groups[r["group"]]
+        indicators = [
+            {
+                "id": ind.id,
+                "name": ind.name,
+                "unit": ind.unit,
+                "weight": ind.weight,
+                "value": _num(r[f"v_{ind.id}"]),
+                "benchmark": _num(r[f"b_{ind.id}"]),
+                "score": _num(r[f"s_{ind.id}"]),
+                "missing": bool(r[f"m_{ind.id}"]) if r[f"m_{ind.id}"] is not pd.NA else False,
+                "target": _num((r.get("targets") or {}).get(ind.id)),
+            }
+            for ind in g.indicators
+        ]
+        rows.append(
+            EvaluationResult(
+                run=run,
+                enterprise_id=ids[r["uscc"]],
+                group=g.id,
+                group_name=g.name,
+                total=_num(r["total"]),
+                rank=None if r["rank"] is pd.NA or r["rank"] is None else int(r["rank"]),
+                n_group=None
+                if r["n_group"] is pd.NA or r["n_group"] is None
+                else int(r["n_group"]),
+                klass=r["klass"],
+                prev_klass=r.get("prev_klass") or "",
+                move=r.get("move") or "",
+                next_klass=r.get("next_klass") or "",
+                indicators=indicators,
+                flags=[i["id"] for i in indicators if i["missing"]],
+                explanation=r["explanation"],
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def evaluation_run_create(*, actor: Any, year: int, method: MuMethod) -> tuple[EvaluationRun, bool]:
+    """Run ``method`` over ``year`` for the actor's scope; returns (run, created).
+
+    The same method file over unchanged inputs returns the existing run: results are never
+    silently overwritten, a changed input or method gives a new run.
+    """
+    user = require_evaluator(actor)
+    frame = mu_inputs(firms=evaluated_firms(user), year=year)
+    if frame.empty:
+        raise DomainError(f"{year}年度没有可评价的企业年度指标")
+    digest = inputs_hash(frame)
+    scope = user.scope_region
+    existing = EvaluationRun.objects.filter(
+        method_digest=method.digest, year=year, inputs_hash=digest, scope_region=scope
+    ).first()
+    if existing is not None:
+        return existing, False
+    previous = _previous_classes(run_scope=scope, method=method, year=year)
+    out = evaluate_mu(frame.drop(columns="enterprise_id"), method, year=year, previous=previous)
+    ids = dict(zip(frame["uscc"], frame["enterprise_id"], strict=True))
+    run = EvaluationRun(
+        method_id=method.id,
+        method_version=method.version,
+        method_title=method.title,
+        method_source=method.source,
+        method_digest=method.digest,
+        method_text=method.text,
+        year=year,
+        inputs_hash=digest,
+        scope_region=scope,
+        created_by=user,
+        n_firms=len(out),
+    )
+    run._history_user = user  # type: ignore[attr-defined]
+    run.full_clean()
+    run.save()
+    EvaluationResult.objects.bulk_create(_result_rows(run, out, ids, method), batch_size=1000)
+    return run, True
+
+
+@transaction.atomic
+def evaluation_run_publish(*, actor: Any, run: EvaluationRun) -> EvaluationRun:
+    """Publish ``run``; the run published before it (same method, year, scope) is superseded."""
+    user = require_evaluator(actor)
+    if user.scope_region_id and not (
+        run.scope_region and run.scope_region.path.startswith(user.scope_region.path)
+    ):
+        raise OutOfScope("无权发布该评价")
+    if run.published:
+        return run
+    for old in EvaluationRun.objects.select_for_update().filter(
+        method_id=run.method_id, year=run.year, scope_region=run.scope_region, published=True
+    ):
+        old.published = False
+        old.superseded_by = run
+        old._history_user = user  # type: ignore[attr-defined]
+        old._change_reason = f"被批次#{run.pk}替代"  # type: ignore[attr-defined]
+        old.save()
+    run.published = True
+    run.published_at = timezone.now()
+    run._history_user = user  # type: ignore[attr-defined]
+    run._change_reason = "发布"  # type: ignore[attr-defined]
+    run.save()
+    return run
+
+
+@transaction.atomic
+def tier_target_set(
+    *,
+    actor: Any,
+    region: Region,
+    year: int,
+    kind: str,
+    target: int,
+    level: str = "",
+    source: str = "",
+) -> TierTarget:
+    user = require_evaluator(actor)
+    if user.scope_region_id and not region.path.startswith(user.scope_region.path):
+        raise OutOfScope(f"{region.name} 不在您的管辖范围")
+    obj = TierTarget.objects.filter(region=region, year=year, kind=kind, level=level).first()
+    obj = obj or TierTarget(region=region, year=year, kind=kind, level=level)
+    obj.target = target
+    obj.source = source
+    obj._history_user = user  # type: ignore[attr-defined]
+    obj.full_clean()
+    obj.save()
+    return obj

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from chainboard.evaluation import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("runs/new", views.run_create, name="run_create"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/publish", views.run_publish, name="publish"),
+    path("runs/<int:pk>/league/", views.run_league, name="league"),
+    path("runs/<int:pk>/export.xlsx", views.run_export, name="export"),
+    path("runs/<int:pk>/bulletin.pdf", views.run_bulletin, name="bulletin"),
+    path("runs/<int:pk>/firms/<str:uscc>/", views.firm_card, name="card"),
+    path("firms/<str:uscc>/", views.firm, name="firm"),
+    path("tiers/", views.tiers, name="tiers"),
+    path("coverage/", views.coverage, name="coverage"),
+]

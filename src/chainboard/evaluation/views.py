@@ -1,0 +1,329 @@
+"""Evaluation pages: runs, class distribution, league tables, firm cards, tiers, coverage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chainboard.core.errors import DomainError, NotFound
+from chainboard.enterprises.models import QualificationKind
+from chainboard.evaluation import charts, exports, selectors, services
+from chainboard.evaluation.bulletin import render_bulletin
+from chainboard.evaluation.models import EvaluationRun
+from chainboard.industries.models import IndustryCode
+from chainboard_analytics.evaluation import MuMethod, builtin_methods, load_method
+
+PAGE_SIZE = 50
+STATUS_LABELS = {"qualifies": "符合条件", "close": "接近", "missing": "数据不足", "far": "差距较大"}
+MOVE_LABELS = {"up": "↑ 升级", "down": "↓ 降级", "same": "持平", "new": "新参评", "special": "—"}
+
+
+def _run_or_404(request: HttpRequest, pk: int) -> EvaluationRun:
+    try:
+        return selectors.run_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _method(run: EvaluationRun) -> MuMethod:
+    return load_method(f"run-{run.pk}.yaml", text=run.method_text)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.role == "enterprise":
+        firm = user.scope_enterprise
+        if firm is None:
+            raise Http404
+        return redirect("evaluation:firm", uscc=firm.uscc)
+    runs = selectors.run_list(user=user)
+    context = {
+        "runs": runs[:100],
+        "can_run": selectors._is_evaluator(user),
+        "methods": [(m, load_method(m).title) for m in builtin_methods()],
+        "years": [2025, 2024, 2023],
+    }
+    return render(request, "evaluation/index.html", context)
+
+
+@login_required
+@require_POST
+def run_create(request: HttpRequest) -> HttpResponse:
+    name = request.POST.get("method", "")
+    if name not in builtin_methods():
+        messages.error(request, _("未知的评价办法"))
+        return redirect("evaluation:index")
+    try:
+        year = int(request.POST.get("year", ""))
+        run, created = services.evaluation_run_create(
+            actor=request.user, year=year, method=load_method(name)
+        )
+    except ValueError:
+        messages.error(request, _("年度无效"))
+        return redirect("evaluation:index")
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return HttpResponseForbidden(exc.message)
+        messages.error(request, exc.message)
+        return redirect("evaluation:index")
+    messages.success(
+        request, _("已生成评价批次") if created else _("数据和办法均未变化，沿用已有批次")
+    )
+    return redirect("evaluation:run", pk=run.pk)
+
+
+@login_required
+@require_POST
+def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    try:
+        services.evaluation_run_publish(actor=request.user, run=run)
+    except DomainError as exc:
+        return HttpResponseForbidden(exc.message)
+    messages.success(request, _("已发布"))
+    return redirect("evaluation:run", pk=run.pk)
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    method = _method(run)
+    results = selectors.result_list(user=request.user, run=run)
+    classes = method.class_order()
+    shown = classes + (
+        [method.special.code] if method.special and method.special.action == "special" else []
+    )
+    counts = selectors.class_counts(results)
+    names = {c: method.class_name(c) for c in shown}
+    by_region = selectors.distribution(results, "region")
+    by_park = sorted(
+        selectors.distribution(results, "park"), key=lambda r: -sum(r["counts"].values())
+    )[:15]
+    by_industry = sorted(
+        selectors.distribution(results, "industry"), key=lambda r: -sum(r["counts"].values())
+    )[:15]
+    names_4754 = IndustryCode.objects.in_bulk([r["key"] for r in by_industry])
+    for r in by_industry:
+        code = names_4754.get(r["key"])
+        r["label"] = f"{r['key']} {code.name[:6]}" if code else r["key"]
+    matrix = selectors.migration_matrix(results)
+    tops = [
+        (
+            g,
+            list(
+                results.filter(group=g.id)
+                .exclude(rank=None)
+                .order_by("rank", "enterprise__uscc")[:10]
+            ),
+        )
+        for g in method.groups
+    ]
+    context = {
+        "run": run,
+        "method": method,
+        "total": sum(counts.values()),
+        "class_rows": [(c, names[c], counts.get(c, 0), method.policies.get(c, {})) for c in shown],
+        "chart_pie": charts.class_pie(counts, shown, names),
+        "chart_region": charts.class_stack(by_region, shown),
+        "chart_park": charts.class_stack(by_park, shown, rotate=35),
+        "chart_industry": charts.class_stack(by_industry, shown, rotate=35),
+        "chart_migration": charts.migration_heatmap(matrix, classes),
+        "has_previous": any(p for p, _ in matrix),
+        "tops": tops,
+        "can_publish": selectors._is_evaluator(request.user) and not run.published,
+    }
+    return render(request, "evaluation/run.html", context)
+
+
+@login_required
+def run_league(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    method = _method(run)
+    qs = selectors.result_list(user=request.user, run=run).order_by(*selectors.RESULT_ORDER)
+    group, klass, region = (request.GET.get(k, "") for k in ("group", "klass", "region"))
+    if group:
+        qs = qs.filter(group=group)
+    if klass:
+        qs = qs.filter(klass=klass)
+    if region:
+        qs = qs.filter(enterprise__region_id=region)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "run": run,
+        "method": method,
+        "page": page,
+        "regions": selectors.region_choices(user=request.user),
+        "classes": sorted(
+            {*method.class_order(), *([method.special.code] if method.special else [])}
+        ),
+        "f": {"group": group, "klass": klass, "region": region},
+        "move_labels": MOVE_LABELS,
+    }
+    return render(request, "evaluation/league.html", context)
+
+
+@login_required
+def firm_card(request: HttpRequest, pk: int, uscc: str) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    try:
+        result = selectors.result_get(user=request.user, run=run, uscc=uscc)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    method = _method(run)
+    return render(
+        request,
+        "evaluation/card.html",
+        {
+            "run": run,
+            "method": method,
+            "r": result,
+            "firm": result.enterprise,
+            "class_name": method.class_name(result.klass),
+            "next_name": method.class_name(result.next_klass) if result.next_klass else "",
+            "policy": method.policies.get(result.klass, {}),
+            "move_label": MOVE_LABELS.get(result.move, ""),
+            "ratio": method.scoring == "ratio",
+        },
+    )
+
+
+@login_required
+def firm(request: HttpRequest, uscc: str) -> HttpResponse:
+    """A firm's evaluations in every visible run (the enterprise user's own page)."""
+    try:
+        enterprise = selectors.enterprise_for_card(user=request.user, uscc=uscc)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    results = selectors.firm_results(user=request.user, uscc=uscc)
+    return render(request, "evaluation/firm.html", {"firm": enterprise, "results": results})
+
+
+@login_required
+def run_export(request: HttpRequest, pk: int) -> FileResponse:
+    run = _run_or_404(request, pk)
+    method = _method(run)
+    results = selectors.result_list(user=request.user, run=run).order_by(*selectors.RESULT_ORDER)
+    path = exports.write_table(
+        exports.result_frame_from_rows(results.iterator(chunk_size=2000), method),
+        exports.temp_path(".xlsx"),
+    )
+    state = "发布" if run.published else "草稿"
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"亩均评价{run.year}-{run.method_id}-{state}.xlsx",
+    )
+    path.unlink()
+    return response
+
+
+@login_required
+def run_bulletin(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    pdf = render_bulletin(run=run, user=request.user, method=_method(run))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''bulletin-{run.year}-{run.method_id}.pdf"
+    )
+    return response
+
+
+# --- tiers and coverage -----------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year", "2025"))
+    except ValueError:
+        return 2025
+
+
+@login_required
+def tiers(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    crit = selectors.criteria()
+    names = {t.id: t.name for t in crit.tiers}
+    tier = request.GET.get("tier") or "high_tech"
+    if tier not in names:
+        raise Http404
+    region = request.GET.get("region", "")
+    cands = selectors.tier_candidates(user=request.user, year=year)
+    summary = selectors.tier_summary(cands)
+    sub = cands[(cands["tier"] == tier) & ~cands["held"].astype(bool)]
+    if region:
+        sub = sub[sub["region_id"] == region]
+    status = request.GET.get("status") or ""
+    sub = sub[sub["status"].isin([status] if status else ["qualifies", "close", "missing"])]
+    order = {"qualifies": 0, "close": 1, "missing": 2, "far": 3}
+    sub = sub.assign(o=sub["status"].map(order)).sort_values(["o", "shortfall", "failures", "uscc"])
+    if request.GET.get("export"):
+        path = exports.write_table(
+            exports.tier_frame(sub, names, STATUS_LABELS),
+            exports.temp_path(".xlsx"),
+            sheet="梯度培育",
+        )
+        response = FileResponse(
+            path.open("rb"), as_attachment=True, filename=f"梯度培育候选-{names[tier]}-{year}.xlsx"
+        )
+        path.unlink()
+        return response
+    page = Paginator(sub.to_dict("records"), PAGE_SIZE).get_page(request.GET.get("page"))
+    pivot: dict[str, dict[str, Any]] = {}
+    for row in summary:
+        line = pivot.setdefault(row["region_id"], {"name": row["region_name"], "tiers": {}})
+        line["tiers"][row["tier"]] = row
+    context = {
+        "year": year,
+        "tier": tier,
+        "tier_obj": crit.tier(tier),
+        "tiers": [(t, names[t]) for t in selectors.TIER_ORDER],
+        "summary": pivot,
+        "page": page,
+        "regions": selectors.region_choices(user=request.user),
+        "region": region,
+        "status": status,
+        "status_labels": STATUS_LABELS,
+        "targets": selectors.target_progress(user=request.user, year=year),
+        "kind_names": dict(QualificationKind.choices),
+    }
+    return render(request, "evaluation/tiers.html", context)
+
+
+COVERAGE_LABELS = [
+    (QualificationKind.CLOUD, "上云"),
+    (QualificationKind.SMART_FACTORY, "智能工厂/数字化车间"),
+    (QualificationKind.GREEN_FACTORY, "绿色工厂"),
+    (QualificationKind.DESIGN_DOCKED, "工业设计对接"),
+    (QualificationKind.TECH_CENTER, "企业技术中心"),
+]
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    by = "park" if request.GET.get("by") == "park" else "region"
+    data = selectors.coverage(user=request.user, year=year, by=by)
+    kinds = [(str(k), label) for k, label in COVERAGE_LABELS]
+    docked = data["overall"][QualificationKind.DESIGN_DOCKED]
+    summary = _("%(n)s个园区中%(m)s个已建工业设计中心；规上企业对接比例 %(p).0f%%") % {
+        "n": data["n_parks"],
+        "m": data["parks_with_centre"],
+        "p": docked[1],
+    }
+    context = {
+        "year": year,
+        "by": by,
+        "data": data,
+        "kinds": kinds,
+        "summary": summary,
+        "chart": charts.coverage_bars(data["rows"], kinds),
+    }
+    return render(request, "evaluation/coverage.html", context)

@@ -1,0 +1,48 @@
+"""Import batches: one row per file a user previewed or imported, with its located errors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "已预检（未写入）"
+    REJECTED = "rejected", "已拒绝（未写入）"
+    COMMITTED = "committed", "已导入"
+    PARTIAL = "partial", "部分导入"
+
+
+class ImportBatch(models.Model):
+    kind = models.CharField("类型", max_length=32)
+    filename = models.CharField("文件名", max_length=255)
+    stored_path = models.CharField("存储路径", max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    status = models.CharField("状态", max_length=16, choices=ImportStatus.choices)
+    dry_run = models.BooleanField("仅预检", default=False)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("未变", default=0)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    notes = models.JSONField("提示", default=list, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入批次"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.filename}"
+
+    @property
+    def change_reason(self) -> str:
+        return f"导入批次#{self.pk} {self.filename}"

@@ -1,0 +1,293 @@
+"""The import batch runner: read → map Chinese headers → parse cells → plan → write, all-or-nothing.
+
+Every error is located (file, sheet, row, column, value, reason) and collected before anything is
+written. With any error the batch writes nothing unless ``partial=True`` (then the valid rows are
+written and the rest reported). A dry run runs the same write inside a transaction that is rolled
+back, so it reports exactly what a real run would do. Per-kind rules live in an ``Importer``
+(see ``chainboard.enterprises.importers``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.db import DatabaseError, transaction
+
+from chainboard.imports.cells import CellError, canon, is_empty
+from chainboard.imports.models import ImportBatch, ImportStatus
+from chainboard.imports.readers import ImportFileError, SourceTable, read_table
+
+MAX_STORED_ERRORS = 20_000
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str  # the template title, e.g. "营业收入(万元)"; matched after NFKC + whitespace removal
+    field: str
+    parse: Callable[[Any], Any]
+    required: bool = False
+    help: str = ""
+
+    @property
+    def key(self) -> str:
+        return canon(self.title)
+
+
+@dataclass(frozen=True)
+class RowError:
+    filename: str
+    sheet: str
+    row: int  # 0 = the file as a whole
+    column: str
+    value: str
+    message: str
+
+    def text(self) -> str:
+        where = self.filename + (f" 工作表「{self.sheet}」" if self.sheet else "")
+        if self.row:
+            where += f" 第{self.row}行"
+        if self.column:
+            where += f" {self.column}"
+        if self.value:
+            where += f" {self.value}"
+        return f"{where}：{self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.filename,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+            "text": self.text(),
+        }
+
+
+@dataclass
+class ParsedRow:
+    """A data row; ``values`` holds the cells that parsed (a failed cell is absent)."""
+
+    number: int
+    values: dict[str, Any]  # field name → typed value, only for the columns the file has
+
+
+class ErrorSink:
+    """Collects located errors for one file."""
+
+    def __init__(self, table: SourceTable | None, filename: str) -> None:
+        self.filename = filename
+        self.sheet = table.sheet if table else ""
+        self.errors: list[RowError] = []
+        self.rows_with_errors: set[int] = set()
+
+    def add(self, row: int, column: str, value: Any, message: str) -> None:
+        shown = "" if value is None else str(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "…"
+        self.errors.append(RowError(self.filename, self.sheet, row, column, shown, message))
+        self.rows_with_errors.add(row)
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Importer(Protocol):
+    kind: str
+    label: str
+    columns: list[Column]
+
+    def plan(self, rows: list[ParsedRow], *, actor: Any, errors: ErrorSink) -> Any:
+        """Resolve keys, check scope and cross-row rules; add errors; return what to write."""
+
+    def write(self, plan: Any, *, actor: Any, batch: ImportBatch) -> WriteCounts:
+        """Write the plan through the services (inside the runner's transaction)."""
+
+
+@dataclass
+class ImportOutcome:
+    batch: ImportBatch
+    errors: list[RowError]
+    table: SourceTable | None
+    counts: WriteCounts = field(default_factory=WriteCounts)
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # read / parse / plan / write
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        return self.batch.status in (ImportStatus.COMMITTED, ImportStatus.PARTIAL)
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+def run_import(
+    importer: Importer,
+    path: Path | str,
+    *,
+    actor: Any,
+    filename: str | None = None,
+    dry_run: bool = False,
+    partial: bool = False,
+    progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
+) -> ImportOutcome:
+    """Import one file. ``actor`` None means the server operator (CLI without ``--user``)."""
+    name = filename or Path(path).name
+    batch = ImportBatch(
+        kind=importer.kind,
+        filename=name,
+        stored_path=str(path),
+        dry_run=dry_run,
+        actor=actor if getattr(actor, "pk", None) else None,
+        status=ImportStatus.REJECTED,
+    )
+    clock = _Clock()
+    try:
+        table = read_table(path, name)
+        clock.lap("read")
+    except ImportFileError as exc:
+        failed = ErrorSink(None, name)
+        failed.add(0, "", None, str(exc).removeprefix(f"{name}: "))
+        return _finish(batch, failed, None, WriteCounts(), [])
+
+    sink = ErrorSink(table, name)
+    notes: list[str] = []
+    index = _map_headers(importer, table, sink, notes)
+    parsed = _parse_rows(importer, table, index, sink, progress) if index is not None else []
+    clock.lap("parse")
+    batch.total_rows = len(table.rows)
+    if index is None or (sink.errors and not partial):
+        if index is not None:
+            importer.plan(parsed, actor=actor, errors=sink)  # report cross-row errors too
+        return _finish(batch, sink, table, WriteCounts(), notes)
+
+    plan = importer.plan(parsed, actor=actor, errors=sink)
+    clock.lap("plan")
+    if sink.errors and not partial:
+        return _finish(batch, sink, table, WriteCounts(), notes)
+
+    counts = WriteCounts()
+    batch.status = (
+        ImportStatus.PREVIEWED
+        if dry_run
+        else (ImportStatus.PARTIAL if sink.errors else ImportStatus.COMMITTED)
+    )
+    batch.save()
+    try:
+        with transaction.atomic(durable=True):
+            counts = importer.write(plan, actor=actor, batch=batch)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    except DatabaseError as exc:
+        sink.add(0, "", None, f"写入数据库失败，已全部回滚：{exc}")
+        batch.status = ImportStatus.REJECTED
+        counts = WriteCounts()
+    clock.lap("write")
+    outcome = _finish(batch, sink, table, counts, notes)
+    outcome.seconds = clock.laps
+    return outcome
+
+
+class _Clock:
+    """Wall time per phase, reported with the outcome (the CLI prints it, benchmarks use it)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
+
+
+def _map_headers(
+    importer: Importer, table: SourceTable, sink: ErrorSink, notes: list[str]
+) -> dict[str, int] | None:
+    by_key = {c.key: c for c in importer.columns}
+    index: dict[str, int] = {}
+    for position, (shown, key) in enumerate(
+        zip(table.headers, table.canonical_headers, strict=True)
+    ):
+        column = by_key.get(key)
+        if column is None:
+            if key:
+                notes.append(f"已忽略未知列「{shown}」")
+            continue
+        if column.field in index:
+            sink.add(table.header_row, shown, None, "列标题重复")
+            continue
+        index[column.field] = position
+    missing = [c.title for c in importer.columns if c.required and c.field not in index]
+    for title in missing:
+        sink.add(
+            table.header_row,
+            title,
+            None,
+            "缺少必需的列（模板列：" + "、".join(c.title for c in importer.columns) + "）",
+        )
+    if missing or sink.errors:
+        return None
+    return index
+
+
+def _parse_rows(
+    importer: Importer,
+    table: SourceTable,
+    index: dict[str, int],
+    sink: ErrorSink,
+    progress: Callable[[Iterable[Any], int], Iterable[Any]] | None,
+) -> list[ParsedRow]:
+    present = [
+        (c.field, position, c.parse, c.required, c.title)
+        for c in importer.columns
+        if (position := index.get(c.field)) is not None
+    ]
+    parsed: list[ParsedRow] = []
+    rows: Iterable[Any] = progress(table.rows, len(table.rows)) if progress else table.rows
+    for row in rows:
+        cells = row.cells
+        values: dict[str, Any] = {}
+        for field_name, position, parse, required, title in present:
+            raw = cells[position]
+            if required and is_empty(raw):
+                sink.add(row.number, title, None, "必填项为空")
+                continue
+            try:
+                values[field_name] = parse(raw)
+            except CellError as exc:
+                sink.add(row.number, title, raw, str(exc))
+        parsed.append(ParsedRow(row.number, values))
+    return parsed
+
+
+def _finish(
+    batch: ImportBatch,
+    sink: ErrorSink,
+    table: SourceTable | None,
+    counts: WriteCounts,
+    notes: list[str],
+) -> ImportOutcome:
+    errors = sorted(sink.errors, key=lambda e: (e.row, e.column))
+    batch.error_count = len(errors)
+    batch.errors = [e.as_dict() for e in errors[:MAX_STORED_ERRORS]]
+    batch.notes = notes
+    batch.created_count, batch.updated_count = counts.created, counts.updated
+    batch.unchanged_count = counts.unchanged
+    batch.save()
+    return ImportOutcome(batch, errors, table, counts, notes)

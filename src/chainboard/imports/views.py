@@ -1,0 +1,138 @@
+"""Upload → preview (dry run with located errors) → commit, plus templates and error workbooks."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chainboard.accounts.scope import authenticated
+from chainboard.core.errors import DomainError, NotFound, OutOfScope
+from chainboard.enterprises.importers import IMPORTERS
+from chainboard.imports import services
+from chainboard.imports.errors_xlsx import write_errors_xlsx
+from chainboard.imports.models import ImportBatch
+from chainboard.imports.readers import ImportFileError, read_table
+from chainboard.imports.runner import ErrorSink, ImportOutcome, RowError
+from chainboard.imports.templates_xlsx import template_xlsx
+
+PREVIEW_ROWS = 20
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    kinds = [(k, cls.label) for k, cls in IMPORTERS.items()]
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        file = request.FILES.get("file")
+        user = authenticated(request.user)
+        try:
+            if file is None:
+                raise DomainError("请选择要上传的文件")
+            services.importer_for(kind, user)
+            name = file.name or "upload"
+            path = services.upload_store(filename=name, content=file, size=file.size or 0)
+            outcome = services.import_file(
+                kind=kind, path=path, filename=name, actor=user, dry_run=True
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            recent = ImportBatch.objects.filter(actor=user)[:10]
+            return render(
+                request, "imports/upload.html", {"kinds": kinds, "recent": recent}, status=400
+            )
+        return redirect("imports:batch", batch_id=outcome.batch.pk)
+    recent = ImportBatch.objects.filter(actor=authenticated(request.user))[:10]
+    return render(request, "imports/upload.html", {"kinds": kinds, "recent": recent})
+
+
+def _batch_or_404(request: HttpRequest, batch_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return services.batch_get(batch_id=batch_id, actor=request.user)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
+    b = _batch_or_404(request, batch_id)
+    preview: list[list[object]] = []
+    headers: list[str] = []
+    if b.status == "previewed" and Path(b.stored_path).is_file():
+        try:
+            table = read_table(b.stored_path, b.filename)
+            headers = table.headers
+            preview = [row.cells for row in table.rows[:PREVIEW_ROWS]]
+        except ImportFileError:
+            pass
+    return render(
+        request,
+        "imports/batch.html",
+        {
+            "batch": b,
+            "errors": b.errors[:500],
+            "headers": headers,
+            "preview": preview,
+            "label": IMPORTERS[b.kind].label if b.kind in IMPORTERS else b.kind,
+        },
+    )
+
+
+@login_required
+@require_POST
+def commit(request: HttpRequest, batch_id: int) -> HttpResponse:
+    b = _batch_or_404(request, batch_id)
+    if b.status != "previewed":
+        messages.error(request, "该批次不是待确认的预检结果")
+        return redirect("imports:batch", batch_id=b.pk)
+    try:
+        outcome = services.batch_commit(batch=b, actor=request.user)
+    except OutOfScope as exc:
+        return HttpResponseForbidden(exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("imports:batch", batch_id=b.pk)
+    nb = outcome.batch
+    if outcome.ok:
+        messages.success(
+            request,
+            f"已导入：新增 {nb.created_count}，更新 {nb.updated_count}，未变 {nb.unchanged_count}",
+        )
+    else:
+        messages.error(request, f"数据已变化，复核发现 {nb.error_count} 处错误，未写入任何数据")
+    return redirect("imports:batch", batch_id=nb.pk)
+
+
+@login_required
+def errors_xlsx(request: HttpRequest, batch_id: int) -> FileResponse:
+    b = _batch_or_404(request, batch_id)
+    try:
+        table = read_table(b.stored_path, b.filename) if Path(b.stored_path).is_file() else None
+    except ImportFileError:
+        table = None
+    sink = ErrorSink(table, b.filename)
+    sink.errors = [
+        RowError(e["file"], e["sheet"], e["row"], e["column"], e["value"], e["message"])
+        for e in b.errors
+    ]
+    outcome = ImportOutcome(batch=b, errors=sink.errors, table=table)
+    buffer = io.BytesIO()
+    write_errors_xlsx(outcome, buffer)
+    buffer.seek(0)
+    return FileResponse(
+        buffer, as_attachment=True, filename=f"错误明细-{Path(b.filename).stem}.xlsx"
+    )
+
+
+@login_required
+def template(request: HttpRequest, kind: str) -> FileResponse:
+    if kind not in IMPORTERS:
+        raise Http404("未知模板")
+    importer = IMPORTERS[kind]()
+    buffer = template_xlsx(importer)
+    return FileResponse(buffer, as_attachment=True, filename=f"{importer.label}导入模板.xlsx")

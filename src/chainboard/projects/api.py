@@ -1,0 +1,88 @@
+"""Project API under /api/projects/: list, read, edit (optimistic version), weekly update,
+wall-map data and the stored monthly ranking. Scope as in the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Router
+
+from chainboard.projects import ranking, selectors, services
+from chainboard.projects.schemas import ProjectOut, ProjectPatch, RankingOut, UpdateIn, UpdateOut
+
+router = Router(tags=["projects"])
+
+
+@router.get("/", response=list[ProjectOut])
+def list_projects(
+    request: HttpRequest, pool: str | None = None, region: str | None = None, limit: int = 200
+) -> Any:
+    qs = selectors.project_list(user=request.user, pool=pool if pool in selectors.POOLS else None)
+    if region:
+        qs = qs.filter(region__path__contains=f"{region}/")
+    return list(qs.order_by("code")[: max(1, min(limit, 5000))])
+
+
+@router.get("/map", response=dict)
+def map_data(
+    request: HttpRequest,
+    stage: str = "",
+    source: str = "",
+    batch: str = "",
+    chain: str = "",
+) -> Any:
+    filters = {"stage": stage, "source": source, "batch": batch, "chain": chain}
+    # Plain JSON, no response-model pass over 5,000 points (a plain dict has nothing to check).
+    return JsonResponse(selectors.map_data(user=request.user, filters=filters))
+
+
+@router.get("/ranking/{month}", response=list[RankingOut])
+def ranking_month(request: HttpRequest, month: str, scope: str = "region") -> Any:
+    rows = ranking.ranking_with_moves(ranking.parse_month(month), scope=scope)
+    return [
+        {
+            "key": r.key,
+            "label": r.label,
+            "score": r.score,
+            "rank": r.rank,
+            "move": r.move,
+            "scores": r.scores,
+        }
+        for r in rows
+    ]
+
+
+@router.get("/{code}", response=ProjectOut)
+def get_project(request: HttpRequest, code: str) -> Any:
+    return selectors.project_get(user=request.user, code=code)
+
+
+@router.patch("/{code}", response=ProjectOut)
+def patch_project(request: HttpRequest, code: str, payload: ProjectPatch) -> Any:
+    project = selectors.project_get(user=request.user, code=code)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    return services.project_update(
+        project_id=project.pk,
+        actor=request.user,
+        data=data,
+        expected_version=version,
+        reason="API",
+    )
+
+
+@router.post("/{code}/updates", response=UpdateOut)
+def post_update(request: HttpRequest, code: str, payload: UpdateIn) -> Any:
+    project = selectors.project_get(user=request.user, code=code)
+    data = payload.dict()
+    week, stage, version = data.pop("week"), data.pop("stage"), data.pop("version")
+    return services.update_submit(
+        project_id=project.pk,
+        actor=request.user,
+        week=week,
+        data=data,
+        expected_version=version,
+        stage=stage,
+        reason="API 周调度",
+    )

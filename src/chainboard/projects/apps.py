@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "chainboard.projects"
+    verbose_name = "重点项目"
+
+    def ready(self) -> None:
+        # The project pool import joins the shared import page, CLI and API.
+        from chainboard.enterprises.importers import IMPORTERS
+        from chainboard.projects.importers import ProjectImporter
+
+        IMPORTERS.setdefault(ProjectImporter.kind, ProjectImporter)

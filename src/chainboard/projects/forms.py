@@ -1,0 +1,180 @@
+"""Forms: the weekly update 周调度 (one short form per project), project edit, filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from chainboard.projects.models import (
+    Batch,
+    Project,
+    ProjectKind,
+    ProjectSource,
+    Stage,
+    week_start,
+)
+from chainboard.projects.services import PROJECT_FIELDS
+
+
+class UpdateForm(forms.Form):
+    week = forms.DateField(
+        label="周（该周任一天）", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    done_this_week = forms.CharField(
+        label="本周进展", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    investment_period_wan_yuan = forms.DecimalField(
+        label="本期完成投资(万元)", min_value=0, max_digits=14, decimal_places=2, initial=0
+    )
+    cumulative_wan_yuan = forms.DecimalField(
+        label="累计完成投资(万元)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text="留空则按上周累计加本期自动计算",
+    )
+    stage = forms.ChoiceField(label="阶段变化", required=False)
+    next_steps = forms.CharField(
+        label="下步计划", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    problems = forms.CharField(
+        label="需协调解决的问题",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+    help_department = forms.CharField(label="请求协调部门", required=False, max_length=100)
+    photo = forms.FileField(label="现场照片", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        later = Stage.values[Stage.values.index(project.stage) + 1 :]
+        self.fields["stage"].choices = [("", "无变化")] + [
+            (s, f"进入「{Stage(s).label}」") for s in later
+        ]
+        self.fields["week"].initial = week_start(timezone.localdate())
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo and not str(photo.name).lower().endswith((".jpg", ".jpeg", ".png", ".webp")):
+            raise forms.ValidationError("照片应为 jpg/png/webp 图片")
+        if photo and photo.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("照片不能超过 10 MB")
+        return photo
+
+
+class ProjectForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    chain_node_codes = forms.CharField(
+        label="产业链环节代码", required=False, help_text="多个用逗号分隔"
+    )
+
+    class Meta:
+        model = Project
+        fields = [f for f in PROJECT_FIELDS if f not in ("investor", "chain_node_codes")]
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for f in ("planned_start_on", "signed_on", "started_on", "producing_on", "effective_on")
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from chainboard.accounts.scope import parks_visible, regions_visible
+
+        self.fields["region"].queryset = regions_visible(user).filter(level="county")
+        self.fields["park"].queryset = parks_visible(user)
+        self.fields["batch"].queryset = Batch.objects.all()
+        if self.instance.pk:
+            self.fields["chain_node_codes"].initial = ",".join(self.instance.chain_node_codes)
+            self.fields["version"].initial = self.instance.version
+
+    def clean_chain_node_codes(self) -> list[str]:
+        text = self.cleaned_data.get("chain_node_codes") or ""
+        return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
+
+    def _post_clean(self) -> None:  # validation happens in the service (with the merge)
+        pass
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False)
+    region = forms.ChoiceField(label="区县", required=False)
+    source = forms.ChoiceField(
+        label="来源", required=False, choices=[("", "全部"), *ProjectSource.choices]
+    )
+    kind = forms.ChoiceField(
+        label="性质", required=False, choices=[("", "全部"), *ProjectKind.choices]
+    )
+    stage = forms.ChoiceField(label="阶段", required=False, choices=[("", "全部"), *Stage.choices])
+    batch = forms.ChoiceField(label="集中开工批次", required=False)
+    chain = forms.CharField(label="产业链环节", required=False)
+    big = forms.ChoiceField(
+        label="规模",
+        required=False,
+        choices=[("", "全部"), ("100m", "过亿"), ("1b", "过10亿")],
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from chainboard.accounts.scope import regions_visible
+
+        self.fields["region"].choices = [("", "全部")] + [
+            (r.code, r.name) for r in regions_visible(user).filter(level="county")
+        ]
+        self.fields["batch"].choices = [("", "全部")] + [
+            (str(b.pk), b.name) for b in Batch.objects.all()
+        ]
+
+    def apply(self, qs: Any) -> Any:
+        if not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        if d.get("q"):
+            from django.db.models import Q
+
+            qs = qs.filter(
+                Q(name__icontains=d["q"])
+                | Q(code__icontains=d["q"])
+                | Q(investor_name__icontains=d["q"])
+            )
+        if d.get("region"):
+            qs = qs.filter(region__path__contains=f"{d['region']}/")
+        for key in ("source", "kind", "stage"):
+            if d.get(key):
+                qs = qs.filter(**{key: d[key]})
+        if d.get("batch"):
+            qs = qs.filter(batch_id=d["batch"])
+        if d.get("chain"):
+            qs = qs.filter(chain_node_codes__icontains=d["chain"])
+        if d.get("big") == "100m":
+            qs = qs.filter(total_investment_wan_yuan__gte=10000)
+        elif d.get("big") == "1b":
+            qs = qs.filter(total_investment_wan_yuan__gte=100000)
+        return qs
+
+
+class MilestoneForm(forms.Form):
+    """A planned milestone of a project: new (no ``milestone``) or an existing one updated."""
+
+    milestone = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.HiddenInput,  # type: ignore[arg-type]
+    )
+    name = forms.CharField(label="节点", max_length=100)
+    due_on = forms.DateField(
+        label="计划完成日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    done_on = forms.DateField(
+        label="实际完成日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = project.milestones.all()  # type: ignore[attr-defined]

@@ -1,0 +1,555 @@
+"""The three supervision reports, built on the scoped selectors.
+
+* 产业链发展项目情况表 — xlsx, a summary sheet then one sheet per chain (a project's chain node
+  codes; the chain's name when the chains app knows the code), with totals.
+* 周调度表 — the weekly scheduling table of one ISO week (named by its Monday): per county, the
+  projects under construction that week, updates filed / on time / late / missing, investment of
+  the week; the projects' updates, problems needing help and missing reports. xlsx and PDF.
+* 月评比通报 — the monthly ranking bulletin: stored ranking rows with components and moves,
+  alerts per county and the task summary. xlsx and PDF.
+
+PDFs are HTML rendered by WeasyPrint with the system's Noto CJK fonts (``fonts-noto-cjk``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+from django.db.models import Q, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from chainboard.projects import ranking, selectors
+from chainboard.projects.models import Project, ProjectUpdate, RankingScope, YearPlan, week_start
+from chainboard.projects.targets import task_summary, tasks_visible
+
+NO_CHAIN = "未挂链项目"
+SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+# --- 产业链发展项目情况表 -------------------------------------------------------------------
+
+CHAIN_COLUMNS: list[tuple[str, int]] = [
+    ("序号", 5),
+    ("项目编号", 16),
+    ("项目名称", 34),
+    ("建设单位", 26),
+    ("所在区县", 10),
+    ("所在园区", 18),
+    ("产业链环节", 16),
+    ("建设性质", 8),
+    ("项目来源", 10),
+    ("总投资(万元)", 13),
+    ("年度计划投资(万元)", 13),
+    ("累计完成投资(万元)", 13),
+    ("投资完成率", 9),
+    ("项目阶段", 8),
+    ("签约日期", 11),
+    ("开工日期", 11),
+    ("投产日期", 11),
+    ("最新进展", 36),
+    ("存在问题", 30),
+    ("包联领导", 10),
+    ("责任单位", 12),
+    ("省/市重点", 9),
+]
+SUM_COLUMNS = {"总投资(万元)", "年度计划投资(万元)", "累计完成投资(万元)"}
+
+
+def _chain_names(codes: set[str]) -> dict[str, str]:
+    """Names of chains whose template code or name is one of ``codes`` (else the code itself)."""
+    from chainboard.chains.models import Chain
+
+    names: dict[str, str] = {}
+    for code, name in Chain.objects.filter(Q(code__in=codes) | Q(name__in=codes)).values_list(
+        "code", "name"
+    ):
+        names.setdefault(code, name)
+    return {c: names.get(c, c) for c in codes}
+
+
+def _latest_updates(project_ids: list[int]) -> dict[int, ProjectUpdate]:
+    latest: dict[int, ProjectUpdate] = {}
+    for u in ProjectUpdate.objects.filter(project_id__in=project_ids).order_by(
+        "project_id", "-week"
+    ):
+        latest.setdefault(u.project_id, u)
+    return latest
+
+
+def _sheet_name(label: str, used: set[str]) -> str:
+    base = SHEET_BAD.sub("_", label)[:28] or "sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        name, n = f"{base[:26]}-{n}", n + 1
+    used.add(name.lower())
+    return name
+
+
+def chain_projects(*, user: Any, year: int) -> list[dict[str, Any]]:
+    """Projects in scope grouped by chain: [{code, label, projects, plans, latest}]."""
+    projects = list(
+        selectors.project_list(user=user).order_by("region_id", "-total_investment_wan_yuan")
+    )
+    ids = [p.pk for p in projects]
+    plans = dict(
+        YearPlan.objects.filter(project_id__in=ids, year=year).values_list(
+            "project_id", "planned_wan_yuan"
+        )
+    )
+    latest = _latest_updates(ids)
+    groups: dict[str, list[Project]] = defaultdict(list)
+    for p in projects:
+        for code in p.chain_node_codes or [NO_CHAIN]:
+            groups[code].append(p)
+    names = _chain_names(set(groups) - {NO_CHAIN})
+    names[NO_CHAIN] = NO_CHAIN
+    order = sorted(groups, key=lambda c: (c == NO_CHAIN, names[c]))
+    return [
+        {"code": c, "label": names[c], "projects": groups[c], "plans": plans, "latest": latest}
+        for c in order
+    ]
+
+
+def chain_workbook(*, user: Any, year: int | None = None) -> io.BytesIO:
+    """产业链发展项目情况表 (xlsx): 汇总 sheet, then one sheet per chain with totals."""
+    year = year or timezone.localdate().year
+    groups = chain_projects(user=user, year=year)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    f = _formats(book)
+    used: set[str] = {"汇总"}
+    summary = book.add_worksheet("汇总")
+    summary.merge_range(0, 0, 0, 8, f"{year}年产业链发展项目情况汇总表", f["title"])
+    head = ["产业链", "项目数", "在建", "投产/达效", "过亿元", "总投资(万元)"]
+    head += ["年度计划投资(万元)", "累计完成投资(万元)", "投资完成率"]
+    summary.write_row(2, 0, head, f["head"])
+    summary.set_column(0, 0, 24)
+    summary.set_column(1, 4, 9)
+    summary.set_column(5, 8, 16)
+    row = 3
+    sums = [0.0] * 9
+    for g in groups:
+        ps: list[Project] = g["projects"]
+        total = sum((p.total_investment_wan_yuan for p in ps), Decimal(0))
+        done = sum((p.investment_done_wan_yuan for p in ps), Decimal(0))
+        plan = sum((g["plans"].get(p.pk, Decimal(0)) for p in ps), Decimal(0))
+        summary.write_string(row, 0, g["label"])
+        line = [
+            0,
+            len(ps),
+            sum(p.stage in ("signed", "started") for p in ps),
+            sum(p.stage in ("producing", "effective") for p in ps),
+            sum(p.over_100m for p in ps),
+            float(total),
+            float(plan),
+            float(done),
+        ]
+        for col in range(1, 8):
+            summary.write_number(row, col, line[col], f["money"] if col >= 5 else None)
+        summary.write_number(row, 8, float(done / total) if total else 0, f["pct"])
+        sums = [a + b for a, b in zip(sums, [*line, 0], strict=True)]
+        row += 1
+        _chain_sheet(book, f, _sheet_name(g["label"], used), g, year)
+    if row > 3:
+        summary.write_string(row, 0, "合计", f["total"])
+        for col in range(1, 8):
+            letter = xlsxwriter.utility.xl_col_to_name(col)
+            fmt = f["total_money" if col >= 5 else "total"]
+            summary.write_formula(row, col, f"=SUM({letter}4:{letter}{row})", fmt, sums[col])
+        share = sums[7] / sums[5] if sums[5] else 0
+        summary.write_formula(
+            row, 8, f"=IF(F{row + 1}=0,0,H{row + 1}/F{row + 1})", f["total_pct"], share
+        )
+    summary.write_string(
+        row + 2, 0, "注：一个项目挂多条产业链时在各链分表中分别列示，汇总按链统计。"
+    )
+    summary.freeze_panes(3, 1)
+    book.close()
+    buffer.seek(0)
+    return buffer
+
+
+def _chain_sheet(book: Any, f: dict[str, Any], name: str, g: dict[str, Any], year: int) -> None:
+    sheet = book.add_worksheet(name)
+    titles = [c for c, _ in CHAIN_COLUMNS]
+    sheet.merge_range(
+        0, 0, 0, len(titles) - 1, f"{g['label']}产业链发展项目情况表（{year}年）", f["title"]
+    )
+    sheet.write_row(2, 0, [t.replace("年度", f"{year}年") for t in titles], f["head"])
+    for col, (_, width) in enumerate(CHAIN_COLUMNS):
+        sheet.set_column(col, col, width)
+    row = 3
+    sums: dict[int, float] = defaultdict(float)
+    for i, p in enumerate(g["projects"], start=1):
+        last: ProjectUpdate | None = g["latest"].get(p.pk)
+        plan = g["plans"].get(p.pk)
+        values: list[Any] = [
+            i,
+            p.code,
+            p.name,
+            p.investor_name,
+            p.region.name,
+            p.park.name if p.park else "",
+            "、".join(p.chain_node_codes),
+            p.get_kind_display(),
+            p.get_source_display(),
+            float(p.total_investment_wan_yuan),
+            float(plan) if plan is not None else None,
+            float(p.investment_done_wan_yuan),
+            p.progress,
+            p.get_stage_display(),
+            p.signed_on,
+            p.started_on,
+            p.producing_on,
+            f"{last.week:%m-%d}周：{last.done_this_week}" if last else "",
+            last.problems if last and last.problems and not last.problem_resolved_on else "",
+            p.responsible_official,
+            p.responsible_department,
+            "省重点" if p.provincial_key else "市重点" if p.city_key else "",
+        ]
+        for col, value in enumerate(values):
+            title = titles[col]
+            if value is None or value == "":
+                continue
+            if isinstance(value, dt.date):
+                sheet.write_datetime(row, col, value, f["date"])
+            elif title == "投资完成率":
+                sheet.write_number(row, col, value, f["pct"])
+            elif isinstance(value, float):
+                sheet.write_number(row, col, value, f["money"])
+                sums[col] += value
+            elif isinstance(value, int):
+                sheet.write_number(row, col, value)
+            else:
+                sheet.write_string(row, col, str(value), f["wrap"] if col >= 17 else None)
+        row += 1
+    sheet.write_string(row, 0, "合计", f["total"])
+    sheet.write_string(row, 2, f"{len(g['projects'])}个项目", f["total"])
+    for col, title in enumerate(titles):
+        if title in SUM_COLUMNS:
+            letter = xlsxwriter.utility.xl_col_to_name(col)
+            sheet.write_formula(
+                row, col, f"=SUM({letter}4:{letter}{row})", f["total_money"], sums[col]
+            )
+    done_col = xlsxwriter.utility.xl_col_to_name(titles.index("累计完成投资(万元)"))
+    total_col = xlsxwriter.utility.xl_col_to_name(titles.index("总投资(万元)"))
+    r = row + 1
+    total = sums[titles.index("总投资(万元)")]
+    sheet.write_formula(
+        row,
+        titles.index("投资完成率"),
+        f"=IF({total_col}{r}=0,0,{done_col}{r}/{total_col}{r})",
+        f["total_pct"],
+        sums[titles.index("累计完成投资(万元)")] / total if total else 0,
+    )
+    sheet.autofilter(2, 0, max(row - 1, 3), len(titles) - 1)
+    sheet.freeze_panes(3, 3)
+
+
+def _formats(book: Any) -> dict[str, Any]:
+    return {
+        "title": book.add_format({"bold": True, "font_size": 14, "align": "center"}),
+        "head": book.add_format(
+            {"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
+        "money": book.add_format({"num_format": "#,##0.00"}),
+        "pct": book.add_format({"num_format": "0.0%"}),
+        "num4": book.add_format({"num_format": "0.0000"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "total": book.add_format({"bold": True, "top": 1}),
+        "total_money": book.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"}),
+        "total_pct": book.add_format({"bold": True, "top": 1, "num_format": "0.0%"}),
+    }
+
+
+# --- 周调度表 -------------------------------------------------------------------------------
+
+
+@dataclass
+class WeeklyCounty:
+    code: str
+    name: str
+    expected: int = 0
+    filed: int = 0
+    on_time: int = 0
+    investment: Decimal = Decimal(0)
+    problems: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.filed
+
+    @property
+    def late(self) -> int:
+        return self.filed - self.on_time
+
+
+@dataclass
+class WeeklyReport:
+    week: dt.date
+    counties: list[WeeklyCounty]
+    updates: list[ProjectUpdate]
+    missing: list[Project]
+    scope_label: str
+    today: dt.date
+    totals: WeeklyCounty = field(default_factory=lambda: WeeklyCounty("", "合计"))
+
+    @property
+    def week_end(self) -> dt.date:
+        return self.week + dt.timedelta(days=6)
+
+    @property
+    def problems(self) -> list[ProjectUpdate]:
+        return [u for u in self.updates if u.problems]
+
+
+def weekly_report(*, user: Any, week: dt.date) -> WeeklyReport:
+    """The 周调度 of ``week`` (any day of it) over the user's projects.
+
+    Expected: projects under construction that Monday (started, not yet producing), plus any
+    other project that filed an update. On time: filed by the Monday after (UPDATE_GRACE_DAYS).
+    """
+    monday = week_start(week)
+    qs = selectors.project_list(user=user)
+    building = Q(started_on__lte=monday) & (
+        Q(producing_on__isnull=True) | Q(producing_on__gt=monday)
+    )
+    updates = list(
+        ProjectUpdate.objects.filter(project__in=qs.values("pk"), week=monday)
+        .select_related("project", "project__region")
+        .order_by("project__region_id", "-investment_period_wan_yuan", "project__code")
+    )
+    filed = {u.project_id for u in updates}
+    expected = list(qs.filter(building).order_by("region_id", "code"))
+    counties: dict[str, WeeklyCounty] = {}
+
+    def county(p: Project) -> WeeklyCounty:
+        return counties.setdefault(p.region_id, WeeklyCounty(p.region_id, p.region.name))
+
+    for p in expected:
+        county(p).expected += 1
+    expected_ids = {p.pk for p in expected}
+    for u in updates:
+        c = county(u.project)
+        if u.project_id not in expected_ids:
+            c.expected += 1
+        c.filed += 1
+        c.on_time += 0 if u.late else 1
+        c.investment += u.investment_period_wan_yuan
+        c.problems += bool(u.problems)
+    rows = sorted(counties.values(), key=lambda c: c.code)
+    totals = WeeklyCounty("", "合计")
+    for c in rows:
+        totals.expected += c.expected
+        totals.filed += c.filed
+        totals.on_time += c.on_time
+        totals.investment += c.investment
+        totals.problems += c.problems
+    return WeeklyReport(
+        week=monday,
+        counties=rows,
+        updates=updates,
+        missing=[p for p in expected if p.pk not in filed],
+        scope_label=getattr(user, "scope_label", ""),
+        today=timezone.localdate(),
+        totals=totals,
+    )
+
+
+def weekly_workbook(report: WeeklyReport) -> io.BytesIO:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    f = _formats(book)
+    title = f"重点项目周调度表（{report.week:%Y-%m-%d} 至 {report.week_end:%Y-%m-%d}）"
+    s = book.add_worksheet("汇总")
+    head = ["区县", "应报项目", "已报", "按时", "迟报", "未报", "本周完成投资(万元)", "需协调问题"]
+    s.merge_range(0, 0, 0, len(head) - 1, title, f["title"])
+    s.write_row(2, 0, head, f["head"])
+    s.set_column(0, 0, 14)
+    s.set_column(1, 5, 9)
+    s.set_column(6, 7, 16)
+    for i, c in enumerate([*report.counties, report.totals], start=3):
+        fmt = f["total"] if c is report.totals else None
+        s.write_string(i, 0, c.name, fmt)
+        s.write_row(i, 1, [c.expected, c.filed, c.on_time, c.late, c.missing], fmt)
+        s.write_number(i, 6, float(c.investment), f["total_money"] if fmt else f["money"])
+        s.write_number(i, 7, c.problems, fmt)
+    d = book.add_worksheet("明细")
+    head = ["区县", "项目编号", "项目名称", "总投资(万元)", "本周完成投资(万元)"]
+    head += ["累计完成投资(万元)", "本周进展", "下步计划", "存在问题", "请求协调部门"]
+    head += ["填报时间", "是否按时"]
+    d.write_row(0, 0, head, f["head"])
+    for col, width in enumerate([10, 16, 32, 13, 13, 13, 36, 30, 30, 14, 17, 8]):
+        d.set_column(col, col, width)
+    for i, u in enumerate(report.updates, start=1):
+        p = u.project
+        d.write_string(i, 0, p.region.name)
+        d.write_string(i, 1, p.code)
+        d.write_string(i, 2, p.name)
+        d.write_number(i, 3, float(p.total_investment_wan_yuan), f["money"])
+        d.write_number(i, 4, float(u.investment_period_wan_yuan), f["money"])
+        d.write_number(i, 5, float(u.investment_cumulative_wan_yuan), f["money"])
+        for col, text in enumerate((u.done_this_week, u.next_steps, u.problems), start=6):
+            d.write_string(i, col, text, f["wrap"])
+        d.write_string(i, 9, u.help_department)
+        d.write_string(i, 10, f"{timezone.localtime(u.submitted_at):%Y-%m-%d %H:%M}")
+        d.write_string(i, 11, "迟报" if u.late else "按时")
+    d.freeze_panes(1, 3)
+    d.autofilter(0, 0, max(len(report.updates), 1), len(head) - 1)
+    m = book.add_worksheet("未报项目")
+    m.write_row(0, 0, ["区县", "项目编号", "项目名称", "包联领导", "责任单位"], f["head"])
+    m.set_column(0, 4, 16)
+    m.set_column(2, 2, 34)
+    for i, p in enumerate(report.missing, start=1):
+        m.write_row(
+            i, 0, [p.region.name, p.code, p.name, p.responsible_official, p.responsible_department]
+        )
+    book.close()
+    buffer.seek(0)
+    return buffer
+
+
+def weekly_pdf(report: WeeklyReport) -> bytes:
+    return _pdf("projects/pdf/weekly.html", {"r": report})
+
+
+# --- 月评比通报 -----------------------------------------------------------------------------
+
+
+@dataclass
+class MonthlyReport:
+    month: dt.date
+    rows: list[ranking.RankRow]
+    components: dict[str, str]
+    alerts: list[dict[str, Any]]
+    task_text: str
+    investment: list[tuple[str, Decimal]]
+    scope_label: str
+    today: dt.date
+
+    @property
+    def best_mover(self) -> ranking.RankRow | None:
+        moved = [r for r in self.rows if r.move]
+        best = max(moved, key=lambda r: r.move or 0, default=None)
+        return best if best is not None and (best.move or 0) > 0 else None
+
+
+def monthly_report(*, user: Any, month: dt.date) -> MonthlyReport:
+    """The 月评比通报 of ``month``: stored county ranking (as published to every county), plus
+    alerts, investment of the month and the task summary over the user's own scope."""
+    first, end = ranking.month_bounds(month)
+    rows = ranking.ranking_with_moves(first, scope=RankingScope.REGION)
+    items = selectors.alerts(user=user, today=min(end, timezone.localdate()))
+    invest = (
+        ProjectUpdate.objects.filter(
+            project__in=selectors.projects_visible(user).values("pk"),
+            week__gte=week_start(first),
+            week__lte=end,
+        )
+        .values_list("project__region__name")
+        .annotate(s=Sum("investment_period_wan_yuan"))
+        .order_by("-s")
+    )
+    return MonthlyReport(
+        month=first,
+        rows=rows,
+        components=ranking.COMPONENTS,
+        alerts=selectors.alerts_by_region(items),
+        task_text=task_summary(tasks_visible(user)).text,
+        investment=[(name, s or Decimal(0)) for name, s in invest],
+        scope_label=getattr(user, "scope_label", ""),
+        today=timezone.localdate(),
+    )
+
+
+def monthly_workbook(report: MonthlyReport) -> io.BytesIO:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    f = _formats(book)
+    s = book.add_worksheet("月评比")
+    head = ["排名", "较上月", "行政区划代码", "区县", "得分"]
+    for label in report.components.values():
+        head += [label, f"{label}得分"]
+    s.merge_range(
+        0,
+        0,
+        0,
+        len(head) - 1,
+        f"{report.month.year}年{report.month.month}月重点项目建设月评比通报",
+        f["title"],
+    )
+    s.write_row(2, 0, head, f["head"])
+    s.set_column(0, 2, 10)
+    s.set_column(3, 3, 12)
+    s.set_column(4, len(head) - 1, 11)
+    for i, r in enumerate(report.rows, start=3):
+        s.write_number(i, 0, r.rank)
+        if r.move is not None:
+            s.write_number(i, 1, r.move)
+        s.write_string(i, 2, r.key)
+        s.write_string(i, 3, r.label)
+        s.write_number(i, 4, float(r.score), f["money"])
+        for j, key in enumerate(report.components):
+            value = r.values.get(key)
+            if value is not None:
+                s.write_number(i, 5 + 2 * j, float(value), f["num4"])
+            s.write_number(i, 6 + 2 * j, float(r.scores.get(key, 0)), f["money"])
+    note = len(report.rows) + 4
+    s.write_string(
+        note, 0, "较上月：正数为名次上升位数。分项得分 = 权重 × min(数值 ÷ 基准, 封顶)。"
+    )
+    s.freeze_panes(3, 4)
+    a = book.add_worksheet("预警")
+    a.write_row(0, 0, ["区县", "节点逾期", "两周未更新", "投资滞后", "合计"], f["head"])
+    a.set_column(0, 4, 12)
+    for i, r in enumerate(report.alerts, start=1):
+        a.write_string(i, 0, r["name"])
+        row = [r.get("milestone", 0), r.get("stale", 0), r.get("behind", 0), r["total"]]
+        a.write_row(i, 1, row)
+    v = book.add_worksheet("本月投资")
+    v.write_row(0, 0, ["区县", "本月完成投资(万元)"], f["head"])
+    v.set_column(0, 1, 18)
+    for i, (name, amount) in enumerate(report.investment, start=1):
+        v.write_string(i, 0, name)
+        v.write_number(i, 1, float(amount), f["money"])
+    book.close()
+    buffer.seek(0)
+    return buffer
+
+
+def monthly_pdf(report: MonthlyReport) -> bytes:
+    return _pdf("projects/pdf/monthly.html", {"r": report, "svg": _score_svg(report.rows)})
+
+
+def _score_svg(rows: list[ranking.RankRow]) -> str:
+    """A static bar chart of the scores (PDFs cannot run ECharts)."""
+    width, bar_h, gap, left = 640, 14, 5, 90
+    peak = max([float(r.score) for r in rows] + [1.0])
+    height = len(rows) * (bar_h + gap) + 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-size="10" font-family="Noto Sans CJK SC">'
+    ]
+    for i, r in enumerate(rows):
+        y = i * (bar_h + gap)
+        w = (width - left - 50) * float(r.score) / peak
+        colour = "#b91c1c" if i < 3 else "#2563eb"
+        parts.append(f'<text x="{left - 6}" y="{y + 11}" text-anchor="end">{r.label}</text>')
+        parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>')
+        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 11}">{r.score}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _pdf(template: str, context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, context)).write_pdf()

@@ -1,0 +1,400 @@
+"""Writes to projects, weekly updates, milestones, plans, review scores, targets and tasks.
+
+Every write checks the actor's scope, validates (``full_clean``) and is recorded by
+django-simple-history with the actor and a reason. ``actor=None`` is the server operator (CLI,
+demo): it bypasses scope but is still recorded.
+
+Concurrency: projects and weekly updates carry a ``version``. An edit names the version it
+started from. If the row moved on meanwhile, the edit is merged field by field against the state
+at that version (read from the history): fields only one side changed are kept from that side;
+a field both sides changed to different values raises :class:`EditConflict` and nothing is
+written, so no one's change is lost silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from chainboard.core.errors import DomainError
+from chainboard.projects import scope
+from chainboard.projects.models import (
+    STAGE_DATE_FIELD,
+    STAGE_ORDER,
+    Batch,
+    Milestone,
+    Project,
+    ProjectUpdate,
+    ReviewScore,
+    Stage,
+    Target,
+    Task,
+    YearPlan,
+    week_start,
+)
+
+PROJECT_FIELDS = (
+    "name",
+    "investor",
+    "investor_name",
+    "region",
+    "park",
+    "chain_node_codes",
+    "kind",
+    "source",
+    "total_investment_wan_yuan",
+    "stage",
+    "planned_start_on",
+    "signed_on",
+    "started_on",
+    "producing_on",
+    "effective_on",
+    "responsible_official",
+    "responsible_department",
+    "batch",
+    "provincial_key",
+    "city_key",
+    "longitude",
+    "latitude",
+)
+UPDATE_FIELDS = (
+    "done_this_week",
+    "investment_period_wan_yuan",
+    "next_steps",
+    "problems",
+    "help_department",
+    "photo",
+)
+
+
+class EditConflict(DomainError):
+    """Someone else changed the same fields since the form was opened."""
+
+    status_code = 409
+    code = "conflict"
+
+
+def _history(obj: Any, actor: Any, reason: str) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason
+
+
+def _attname(model: Any, name: str) -> str:
+    return model._meta.get_field(name).attname
+
+
+def _merge(obj: Any, data: dict[str, Any], expected_version: int | None, label: str) -> set[str]:
+    """Apply ``data`` to the locked ``obj``; merge against the state at ``expected_version``.
+
+    Returns the fields that changed. Raises :class:`EditConflict` when another user changed one of
+    the same fields to a different value since that version.
+    """
+    model = type(obj)
+    names = {name: _attname(model, name) for name in data}
+    if expected_version is None or expected_version == obj.version:
+        mine = {n for n, v in data.items() if getattr(obj, names[n]) != v}
+    else:
+        base = obj.history.filter(version=expected_version).order_by("-history_id").first()
+        if base is None:
+            raise EditConflict(f"{label}已被他人修改，无法确定您打开时的内容，请刷新后重试")
+        mine = {n for n, v in data.items() if getattr(base, names[n]) != v}
+        theirs = {n for n in names if getattr(base, names[n]) != getattr(obj, names[n])}
+        clash = sorted(n for n in mine & theirs if getattr(obj, names[n]) != data[n])
+        if clash:
+            titles = "、".join(str(model._meta.get_field(n).verbose_name) for n in clash)
+            raise EditConflict(
+                f"{label}在您编辑期间已被他人修改：{titles}。请刷新查看最新内容后再提交",
+                fields={n: "已被他人修改" for n in clash},
+            )
+    for name in mine:
+        setattr(obj, names[name], data[name])
+    return mine
+
+
+def _norm(data: dict[str, Any]) -> dict[str, Any]:
+    """Model instances → their ids under the FK name, so comparisons use attnames' values."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = value.pk if hasattr(value, "_meta") else value
+    return out
+
+
+@transaction.atomic
+def project_create(*, actor: Any, data: dict[str, Any], reason: str = "新增") -> Project:
+    unknown = set(data) - set(PROJECT_FIELDS) - {"code", "sample"}
+    if unknown:
+        raise ValueError(f"unknown project fields {sorted(unknown)}")
+    project = Project(**data)
+    if actor is not None:
+        scope.require_project_placement(actor, project.region, project.park)
+    project.full_clean()
+    _history(project, actor, reason)
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    project_id: int,
+    actor: Any,
+    data: dict[str, Any],
+    expected_version: int | None,
+    reason: str = "修改",
+) -> Project:
+    """Edit a project; ``expected_version`` is the version the form was opened at."""
+    unknown = set(data) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown project fields {sorted(unknown)}")
+    project = Project.objects.select_for_update().get(pk=project_id)
+    if actor is not None:
+        scope.require_project_editor(actor, project)
+    changed = _merge(project, _norm(data), expected_version, "项目")
+    if not changed:
+        return project
+    if actor is not None:
+        project.region = project.region  # refresh cached FK after a merge
+        scope.require_project_placement(actor, project.region, project.park)
+    project.full_clean()
+    project.version += 1
+    _history(project, actor, reason)
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_archive(*, project: Project, actor: Any, archived: bool = True) -> Project:
+    if actor is not None:
+        scope.require_project_editor(actor, project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    project.archived = archived
+    project.version += 1
+    _history(project, actor, "归档" if archived else "取消归档")
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_delete(*, project: Project, actor: Any) -> None:
+    """Delete a project that has no weekly updates; one with updates must be archived instead."""
+    if actor is not None:
+        scope.require_project_editor(actor, project)
+    if ProjectUpdate.objects.filter(project=project).exists():
+        raise DomainError("该项目已有周调度记录，不能删除；请改为归档")
+    _history(project, actor, "删除")
+    project.delete()
+
+
+def _stage_advance(project: Project, stage: str, day: dt.date) -> None:
+    """Move ``project`` forward to ``stage``, dating every stage it passes with ``day``."""
+    if STAGE_ORDER.index(stage) <= STAGE_ORDER.index(project.stage):
+        return
+    for passed, field in STAGE_DATE_FIELD.items():
+        if (
+            STAGE_ORDER.index(passed) <= STAGE_ORDER.index(stage)
+            and getattr(project, field) is None
+        ):
+            setattr(project, field, day)
+    project.stage = stage
+
+
+@transaction.atomic
+def update_submit(
+    *,
+    project_id: int,
+    actor: Any,
+    week: dt.date,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    stage: str | None = None,
+    cumulative_wan_yuan: Decimal | None = None,
+    submitted_at: dt.datetime | None = None,
+    reason: str = "周调度填报",
+) -> ProjectUpdate:
+    """File (or correct) the weekly update of ``week`` for a project.
+
+    The cumulative investment is the previous week's cumulative plus this period (or
+    ``cumulative_wan_yuan`` when given, e.g. the first report of a running project); later weeks
+    shift by the same difference and the project's 累计完成投资 follows the latest week. ``stage``
+    optionally moves the project forward (开工, 投产 …) dated in that week.
+    """
+    unknown = set(data) - set(UPDATE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown update fields {sorted(unknown)}")
+    project = Project.objects.select_for_update().get(pk=project_id)
+    if actor is not None:
+        scope.require_update_filer(actor, project)
+    if project.archived:
+        raise DomainError("项目已归档，不能填报")
+    week = week_start(week)
+    if week > week_start(timezone.localdate()):
+        raise DomainError("不能填报未来的周", fields={"week": "不能填报未来的周"})
+    row = ProjectUpdate.objects.select_for_update().filter(project=project, week=week).first()
+    old: tuple[Decimal, Decimal] | None = None
+    if row is None:
+        row = ProjectUpdate(project=project, week=week, author=actor)
+        for name, value in data.items():
+            setattr(row, name, value)
+    else:
+        old = (row.investment_cumulative_wan_yuan, row.investment_period_wan_yuan)
+        if _merge(row, data, expected_version, "本周调度"):
+            row.version += 1
+        row.author = actor if actor is not None else row.author
+    period = row.investment_period_wan_yuan or Decimal(0)
+    previous = (
+        ProjectUpdate.objects.filter(project=project, week__lt=week)
+        .order_by("-week")
+        .values_list("investment_cumulative_wan_yuan", flat=True)
+        .first()
+    )
+    later_rows = list(
+        ProjectUpdate.objects.select_for_update()
+        .filter(project=project, week__gt=week)
+        .order_by("week")
+    )
+    if cumulative_wan_yuan is not None:
+        row.investment_cumulative_wan_yuan = cumulative_wan_yuan
+    elif previous is not None:
+        row.investment_cumulative_wan_yuan = previous + period
+    elif old is not None:  # the earliest week, corrected: keep its opening balance
+        row.investment_cumulative_wan_yuan = old[0] - old[1] + period
+    elif later_rows:  # a new earliest week takes over the opening balance
+        first = later_rows[0]
+        opening = first.investment_cumulative_wan_yuan - first.investment_period_wan_yuan
+        row.investment_cumulative_wan_yuan = opening + period
+    else:  # the first report: investment done before reporting started is the opening
+        row.investment_cumulative_wan_yuan = project.investment_done_wan_yuan + period
+    if previous is not None and row.investment_cumulative_wan_yuan < previous:
+        raise DomainError(
+            "累计完成投资不能小于上周累计",
+            fields={"investment_cumulative_wan_yuan": f"上周累计 {previous} 万元"},
+        )
+    row.submitted_at = submitted_at or timezone.now()
+    row.full_clean(exclude=["project"])
+    _history(row, actor, reason)
+    row.save()
+    running = row.investment_cumulative_wan_yuan
+    for later in later_rows:
+        running += later.investment_period_wan_yuan
+        if later.investment_cumulative_wan_yuan != running:
+            later.investment_cumulative_wan_yuan = running
+            _history(later, actor, "前序周调度更正，累计投资顺延")
+            later.save(update_fields=["investment_cumulative_wan_yuan", "updated_at"])
+    latest = later_rows[-1] if later_rows else row
+    project.investment_done_wan_yuan = latest.investment_cumulative_wan_yuan
+    if stage:
+        if stage not in STAGE_ORDER:
+            raise DomainError("未知阶段", fields={"stage": stage})
+        _stage_advance(project, stage, min(week + dt.timedelta(days=4), timezone.localdate()))
+    project.full_clean()
+    project.version += 1
+    _history(project, actor, f"周调度 {week:%Y-%m-%d}")
+    project.save()
+    return row
+
+
+@transaction.atomic
+def problem_resolve(*, update: ProjectUpdate, actor: Any, on: dt.date | None = None) -> None:
+    if actor is not None:
+        scope.require_project_editor(actor, update.project)
+    update.problem_resolved_on = on or timezone.localdate()
+    update.version += 1
+    _history(update, actor, "问题已解决")
+    update.save()
+
+
+@transaction.atomic
+def year_plan_set(
+    *, project: Project, year: int, planned_wan_yuan: Decimal, actor: Any
+) -> YearPlan:
+    if actor is not None:
+        scope.require_project_editor(actor, project)
+    row = YearPlan.objects.filter(project=project, year=year).first() or YearPlan(
+        project=project, year=year
+    )
+    row.planned_wan_yuan = planned_wan_yuan
+    row.full_clean()
+    _history(row, actor, "年度计划")
+    row.save()
+    return row
+
+
+@transaction.atomic
+def milestone_save(
+    *,
+    project: Project,
+    actor: Any,
+    name: str,
+    due_on: dt.date,
+    done_on: dt.date | None = None,
+    milestone: Milestone | None = None,
+) -> Milestone:
+    if actor is not None:
+        scope.require_project_editor(actor, project)
+    row = milestone or Milestone(project=project)
+    row.name, row.due_on, row.done_on = name, due_on, done_on
+    row.full_clean()
+    _history(row, actor, "项目节点")
+    row.save()
+    return row
+
+
+@transaction.atomic
+def batch_create(
+    *, actor: Any, name: str, held_on: dt.date, region: Any = None, note: str = ""
+) -> Batch:
+    if actor is not None:
+        scope.require_city_officer(actor)
+    batch = Batch(name=name, held_on=held_on, region=region, note=note)
+    batch.full_clean()
+    _history(batch, actor, "新增批次")
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def review_score_save(
+    *, actor: Any, region: Any, kind: str, year: int, period: int, score: Decimal, note: str = ""
+) -> ReviewScore:
+    if actor is not None:
+        scope.require_city_officer(actor)
+    row = ReviewScore.objects.filter(region=region, kind=kind, year=year, period=period).first()
+    row = row or ReviewScore(region=region, kind=kind, year=year, period=period)
+    row.score, row.note = score, note
+    row.full_clean()
+    _history(row, actor, "观摩/考核打分")
+    row.save()
+    return row
+
+
+@transaction.atomic
+def task_update(
+    *, task: Task, actor: Any, percent_complete: int, evidence: str | None = None
+) -> Task:
+    if actor is not None:
+        scope.require_city_officer(actor)
+    task.percent_complete = percent_complete
+    if evidence is not None:
+        task.evidence = evidence
+    task.full_clean()
+    _history(task, actor, "任务进度")
+    task.save()
+    return task
+
+
+@transaction.atomic
+def target_save(*, actor: Any, target: Target, reason: str = "目标") -> Target:
+    if actor is not None:
+        scope.require_city_officer(actor)
+    target.full_clean()
+    _history(target, actor, reason)
+    target.save()
+    return target
+
+
+def stage_label(stage: str) -> str:
+    return str(Stage(stage).label)

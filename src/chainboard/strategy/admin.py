@@ -1,0 +1,12 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from chainboard.strategy.models import PanelValue
+
+
+@admin.register(PanelValue)
+class PanelValueAdmin(SimpleHistoryAdmin):
+    list_display = ["region", "industry", "year", "measure", "value", "sample"]
+    list_filter = ["measure", "year", "sample"]
+    search_fields = ["region__code", "region__name", "industry__code"]
+    raw_id_fields = ["region", "industry"]

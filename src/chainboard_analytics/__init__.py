@@ -1,0 +1,1 @@
+"""Pure-Python analytics engine for chainboard (never imports Django)."""

@@ -1,0 +1,82 @@
+"""Shared fixtures: regions and GB/T 4754 codes come from the migrations themselves."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def xingtai(db):  # type: ignore[no-untyped-def]
+    from chainboard.geo.models import Region
+
+    return Region.objects.in_bulk(["130500", "130528", "130582", "130534", "130503"])
+
+
+@pytest.fixture
+def ningjin(xingtai):  # type: ignore[no-untyped-def]
+    return xingtai["130528"]
+
+
+@pytest.fixture
+def shahe(xingtai):  # type: ignore[no-untyped-def]
+    return xingtai["130582"]
+
+
+@pytest.fixture
+def admin_user(db):  # type: ignore[no-untyped-def]
+    from tests.factories import UserFactory
+
+    return UserFactory(username="root", role="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def city_analyst(xingtai):  # type: ignore[no-untyped-def]
+    from tests.factories import UserFactory
+
+    return UserFactory(username="analyst", role="analyst", scope_region=xingtai["130500"])
+
+
+@pytest.fixture
+def ningjin_user(ningjin):  # type: ignore[no-untyped-def]
+    from tests.factories import UserFactory
+
+    return UserFactory(username="ningjin", role="region_staff", scope_region=ningjin)
+
+
+@pytest.fixture
+def shahe_user(shahe):  # type: ignore[no-untyped-def]
+    from tests.factories import UserFactory
+
+    return UserFactory(username="shahe", role="region_staff", scope_region=shahe)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):  # type: ignore[no-untyped-def]
+    """Transactional tests end with a flush that empties every table, including the regions and
+    GB/T 4754 codes the data migrations loaded; reload them (idempotently) before such a test."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from chainboard.geo.loaders import load_regions
+    from chainboard.geo.models import Region
+    from chainboard.industries.loaders import load_industry_codes
+    from chainboard.industries.models import IndustryCode
+
+    if not Region.objects.exists():
+        load_regions(Region)
+    if not IndustryCode.objects.exists():
+        load_industry_codes(IndustryCode)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache: test databases roll back, cached versions must too."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,0 +1,42 @@
+"""The projects demo step on a small sample city: content for every page, idempotent, fast."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from django.test import Client
+
+from chainboard.demo.loader import demo_load
+from chainboard.projects.demo import demo_step
+from chainboard.projects.models import MonthlyRanking, Project, ProjectUpdate, Target, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_step_loads_once_and_fills_the_pages(admin_user) -> None:  # type: ignore[no-untyped-def]
+    demo_load(n_firms=300, seed=5)
+    out = io.StringIO()
+    started = time.perf_counter()
+    demo_step(stdout=out)
+    assert time.perf_counter() - started < 20
+    assert "重点项目 400 个" in out.getvalue()
+    assert Project.objects.values("region_id").distinct().count() == 18
+    assert ProjectUpdate.objects.count() > 2000
+    assert Project.objects.filter(investor__isnull=False).exists()
+    assert MonthlyRanking.objects.filter(scope="region").values("month").distinct().count() == 2
+    assert Target.objects.count() == 8 and Task.objects.count() == 38
+    demo_step(stdout=out)  # idempotent
+    assert Project.objects.count() == 400
+    c = Client()
+    c.force_login(admin_user)
+    for url in (
+        "/projects/",
+        "/projects/list/?pool=building",
+        "/projects/ranking/",
+        "/projects/alerts/",
+    ):
+        assert c.get(url).status_code == 200, url
+    code = Project.objects.filter(stage="started").values_list("code", flat=True).first()
+    assert c.get(f"/projects/p/{code}/").status_code == 200

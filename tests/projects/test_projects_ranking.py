@@ -1,0 +1,133 @@
+"""The monthly ranking 月评比 on a hand-worked example (docs/projects.md walks through it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from tests.factories import ProjectFactory
+
+from chainboard.projects import ranking, services
+from chainboard.projects.models import MonthlyRanking, ReviewKind
+
+pytestmark = pytest.mark.django_db
+
+
+def _update(project, week, amount, *, problems="", submitted=None):  # type: ignore[no-untyped-def]
+    when = submitted or week + dt.timedelta(days=2)
+    return services.update_submit(
+        project_id=project.pk,
+        actor=None,
+        week=week,
+        data={
+            "done_this_week": "施工",
+            "investment_period_wan_yuan": Decimal(amount),
+            "problems": problems,
+        },
+        submitted_at=timezone.make_aware(dt.datetime.combine(when, dt.time(10))),
+    )
+
+
+@pytest.fixture
+def example(xingtai):  # type: ignore[no-untyped-def]
+    d = dt.date
+    a1 = ProjectFactory(
+        code="A1",
+        region=xingtai["130528"],
+        total_investment_wan_yuan=20000,
+        signed_on=d(2025, 1, 10),
+        planned_start_on=d(2025, 2, 1),
+        started_on=d(2025, 1, 25),
+        stage="started",
+    )
+    a2 = ProjectFactory(
+        code="A2",
+        region=xingtai["130528"],
+        total_investment_wan_yuan=5000,
+        signed_on=d(2025, 3, 5),
+        planned_start_on=d(2025, 3, 1),
+        started_on=None,
+        stage="signed",
+    )
+    b1 = ProjectFactory(
+        code="B1",
+        region=xingtai["130582"],
+        total_investment_wan_yuan=150000,
+        signed_on=d(2024, 11, 1),
+        planned_start_on=d(2025, 1, 15),
+        started_on=d(2025, 2, 10),
+        stage="started",
+    )
+    for p, plan in ((a1, 12000), (a2, 4000), (b1, 24000)):
+        services.year_plan_set(project=p, year=2025, planned_wan_yuan=Decimal(plan), actor=None)
+    _update(a1, d(2025, 1, 6), 1000)
+    _update(a1, d(2025, 2, 3), 1000)
+    u = _update(a1, d(2025, 3, 3), 500, problems="施工用电未接通")
+    services.problem_resolve(update=u, actor=None, on=d(2025, 3, 20))
+    for day in (3, 10, 17, 24, 31):
+        _update(b1, d(2025, 3, day), 2000)
+    return a1, a2, b1
+
+
+def test_hand_worked_ranking(example) -> None:  # type: ignore[no-untyped-def]
+    rows = {r.key: r for r in ranking.ranking_compute(dt.date(2025, 3, 1))}
+    a, b = rows["130528"], rows["130582"]
+    # 宁晋: done 2500 of plan-to-date (12000+4000)×3/12 = 4000 → 0.625 × 35 = 21.875 → 21.88
+    assert a.values["investment"] == pytest.approx(0.625)
+    assert a.scores == {
+        "investment": Decimal("21.88"),
+        "on_time_start": Decimal("10.00"),  # A1 on time, A2 not started: 1/2 × 20
+        "new_signed": Decimal("7.50"),  # 1 signed in March ÷ benchmark 2 × 15
+        "over_100m": Decimal("1.00"),  # 1 ÷ 10 × 10
+        "problems_resolved": Decimal("10.00"),  # 1 of 1 resolved
+        "punctuality": Decimal("2.00"),  # 1 of 5 March weeks reported on time
+    }
+    assert a.score == Decimal("52.38")
+    # 沙河: 10000 of 6000 → 1.67, capped at 1.2 → 42; started late → 0; no problems → full
+    assert b.scores["investment"] == Decimal("42.00")
+    assert b.scores["on_time_start"] == Decimal("0.00")
+    assert b.score == Decimal("63.00")
+    assert (b.rank, a.rank) == (1, 2)
+
+
+def test_ties_share_a_rank() -> None:
+    rows = [
+        ranking.RankRow("1", "x", score=Decimal(5)),
+        ranking.RankRow("2", "y", score=Decimal(5)),
+        ranking.RankRow("3", "z", score=Decimal(1)),
+    ]
+    assert [r.rank for r in ranking._rank(rows)] == [1, 1, 3]
+
+
+def test_cli_writes_csv_and_stores_history(example, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "rank.csv"
+    call_command("projects", "rank", "--month", "2025-03", "--out", str(out))
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("行政区划代码,名称,得分,排名,投资完成率")
+    assert lines[1].startswith("130582,沙河市,63.00,1,")
+    assert MonthlyRanking.objects.filter(month=dt.date(2025, 3, 1)).count() == 2
+    call_command("projects", "rank", "--month", "2025-04", "--out", str(out))
+    rows = ranking.ranking_with_moves(dt.date(2025, 4, 1))
+    assert all(r.previous_rank is not None for r in rows)
+
+
+def test_period_result_combines_reviews(example) -> None:  # type: ignore[no-untyped-def]
+    ranking.ranking_store(dt.date(2025, 3, 1))
+    from chainboard.geo.models import Region
+
+    services.review_score_save(
+        actor=None,
+        region=Region.objects.get(pk="130528"),
+        kind=ReviewKind.QUARTER,
+        year=2025,
+        period=1,
+        score=Decimal(90),
+    )
+    rows = {r.key: r for r in ranking.period_result(2025, ReviewKind.QUARTER, 1)}
+    # 宁晋: 0.7 × 52.38 + 0.3 × 90 = 63.666 → 63.67; 沙河 has no review: its monthly mean alone
+    assert rows["130528"].score == Decimal("63.67")
+    assert rows["130582"].score == Decimal("63.00")
+    assert rows["130528"].rank == 1

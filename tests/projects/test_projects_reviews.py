@@ -1,0 +1,89 @@
+"""季观摩 / 半年考核 score entry and the milestone form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from tests.factories import ProjectFactory
+
+from chainboard.projects import ranking
+from chainboard.projects.models import Milestone, MonthlyRanking, ReviewScore
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def pool(xingtai):  # type: ignore[no-untyped-def]
+    ProjectFactory(region=xingtai["130528"])
+    ProjectFactory(region=xingtai["130582"])
+
+
+def test_analyst_enters_quarter_scores_and_sees_period_result(pool, city_analyst) -> None:  # type: ignore[no-untyped-def]
+    method = ranking.ranking_method_get()
+    for month, score in ((1, 50), (2, 60), (3, 70)):  # 宁晋 monthly mean 60
+        MonthlyRanking.objects.create(
+            month=dt.date(2025, month, 1),
+            key="130528",
+            label="宁晋县",
+            score=Decimal(score),
+            rank=1,
+            components={},
+            method=method,
+        )
+    client = _client(city_analyst)
+    response = client.post(
+        "/projects/reviews/",
+        {
+            "year": 2025,
+            "p": "q1",
+            "score-130528": "90",
+            "note-130528": "现场观摩",
+            "score-130582": "",
+        },
+    )
+    assert response.status_code == 302
+    row = ReviewScore.objects.get()
+    assert (row.region_id, row.kind, row.period, row.score) == ("130528", "quarter", 1, 90)
+    assert row.history.first().history_user == city_analyst
+    page = client.get("/projects/reviews/?year=2025&p=q1").content.decode()
+    assert page.count('name="score-') == 2  # the two counties with projects, not all of China
+    assert "现场观摩" in page
+    assert "69.00" in page  # 0.7 × 60 + 0.3 × 90
+    client.post("/projects/reviews/", {"year": 2025, "p": "q1", "score-130528": "130"})
+    assert ReviewScore.objects.get().score == 90  # out of 0–100: refused, nothing changed
+
+
+def test_county_user_reads_only_own_county_and_cannot_enter(pool, ningjin_user) -> None:  # type: ignore[no-untyped-def]
+    client = _client(ningjin_user)
+    page = client.get("/projects/reviews/?year=2025&p=h1").content.decode()
+    assert "宁晋县" in page and "沙河市" not in page and 'name="score-' not in page
+    response = client.post("/projects/reviews/", {"year": 2025, "p": "q1", "score-130528": "99"})
+    assert response.status_code == 404
+    assert not ReviewScore.objects.exists()
+
+
+def test_milestone_added_and_marked_done(ningjin, ningjin_user, shahe_user) -> None:  # type: ignore[no-untyped-def]
+    project = ProjectFactory(code="NJ-1", region=ningjin)
+    client = _client(ningjin_user)
+    url = "/projects/p/NJ-1/milestones/"
+    assert "milestone-form" in client.get("/projects/p/NJ-1/").content.decode()
+    client.post(url, {"name": "设备安装", "due_on": "2025-05-31"})
+    m = Milestone.objects.get(project=project)
+    assert (m.name, m.due_on, m.done_on) == ("设备安装", dt.date(2025, 5, 31), None)
+    client.post(
+        url, {"milestone": m.pk, "name": m.name, "due_on": "2025-05-31", "done_on": "2025-05-20"}
+    )
+    m.refresh_from_db()
+    assert m.done_on == dt.date(2025, 5, 20)
+    assert m.history.first().history_user == ningjin_user
+    assert _client(shahe_user).post(url, {"name": "x", "due_on": "2025-06-01"}).status_code == 404
+    assert Milestone.objects.count() == 1
