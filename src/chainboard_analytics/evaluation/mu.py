@@ -133,6 +133,18 @@ def _reference_means(
     return ref.group_by(keys).aggregate(**{f"_ref_{ind_id}": ref._v.mean()})
 
 
+def _join_group_stats(t: ir.Table, keys: list[str], aggs: dict[str, Any]) -> ir.Table:
+    """Add per-group statistics (min, max, mean, count over ``keys``) to every row.
+
+    An aggregate joined back on the few group keys, not a window over the whole table: DuckDB
+    hashes a handful of groups in one pass, where a window partitions and buffers every row.
+    """
+    if not aggs:
+        return t
+    stats = t.group_by(keys).aggregate(**aggs)
+    return t.inner_join(stats, keys)  # equal-named keys come out once
+
+
 def _group_id(t: ir.Table, method: MuMethod) -> ir.StringValue:
     return ibis.cases(
         *[(_in_group(t, g), ibis.literal(g.id)) for g in method.groups],
@@ -219,6 +231,19 @@ def calc_mu_scores(
                 per_group[gid] = t[f"_ref_{iid}"]
         bench[f"b_{iid}"] = _by_group(t, per_group)
     t = t.mutate(**bench)
+    if method.scoring != "ratio":
+        t = _join_group_stats(
+            t,
+            part,
+            {
+                name: agg
+                for iid in owners
+                for name, agg in (
+                    (f"_min_{iid}", t[f"v_{iid}"].min()),
+                    (f"_max_{iid}", t[f"v_{iid}"].max()),
+                )
+            },
+        )
     # raw sub-scores
     raw: dict[str, Any] = {}
     for iid, by in owners.items():
@@ -228,7 +253,7 @@ def calc_mu_scores(
             if method.scoring == "ratio":
                 sc = _div(v, t[f"b_{iid}"]) * ind.weight
             else:
-                lo, hi = v.min().over(group_by=part), v.max().over(group_by=part)
+                lo, hi = t[f"_min_{iid}"], t[f"_max_{iid}"]
                 sc = ibis.cases(
                     (v.isnull(), ibis.null("float64")),
                     (hi == lo, ibis.literal(ind.weight, "float64")),
@@ -242,17 +267,21 @@ def calc_mu_scores(
         raw[f"r_{iid}"] = _by_group(t, per_group)
     t = t.mutate(**raw)
     # missing-data rule, flags
+    group_mean = [
+        iid for iid, by in owners.items() if any(i.missing == "group_mean" for i in by.values())
+    ]
+    t = _join_group_stats(
+        t,
+        part,
+        {"n_group": t.uscc.count(), **{f"_mean_{iid}": t[f"r_{iid}"].mean() for iid in group_mean}},
+    )
     filled: dict[str, Any] = {}
     for iid, by in owners.items():
         r = t[f"r_{iid}"]
         fill = _by_group(
             t,
             {
-                gid: (
-                    r.mean().over(group_by=part)
-                    if ind.missing == "group_mean"
-                    else ibis.literal(0.0)
-                )
+                gid: (t[f"_mean_{iid}"] if ind.missing == "group_mean" else ibis.literal(0.0))
                 for gid, ind in by.items()
             },
         )
@@ -264,10 +293,11 @@ def calc_mu_scores(
     t = t.mutate(**filled)
     total = sum((t[f"s_{iid}"].fill_null(0.0) for iid in owners), ibis.literal(0.0))
     t = t.mutate(total=total.round(6))
-    t = t.mutate(
-        rank0=ibis.rank().over(group_by=part, order_by=ibis.desc(t.total)),
-        n_group=t.uscc.count().over(group_by=part),
-    )
+    # the rank is the one window left; give it only the columns the result keeps (a window
+    # sorts its whole payload: the working columns would double its cost)
+    keep = [c for c in result_columns(method) if c not in ("rank", "klass")]
+    t = t.select(*keep, "special")
+    t = t.mutate(rank0=ibis.rank().over(group_by=part, order_by=ibis.desc(t.total)))
     klass = ibis.cases(
         *[
             (
