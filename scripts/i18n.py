@@ -17,6 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "src/chainboard/locale/en/LC_MESSAGES/django.po"
 
 EN = {
+    # map outlines (geo.boundaries) on the wall map
+    "还没有%(name)s的地图边界。管理员可运行 <code>chainboard boundaries %(code)s</code> 生成（需安装 chainboard[maps]）；项目仍列在右侧。": "No map outlines for %(name)s yet. An administrator can build them with <code>chainboard boundaries %(code)s</code> (needs chainboard[maps]); the projects are still listed on the right.",
+    "没有可显示的项目。": "No projects to show.",
+    "边界：": "Boundaries: ",
     # projects 重点项目: pages, targets, tasks, reports
     "指挥部": "Command centre",
     "谋划库": "Planning pool",

@@ -53,8 +53,8 @@ def test_weekly_update_and_wall_map(live_server: Any, page: Any, screenshot: Any
     page.goto(f"{live_server.url}/projects/map/")
     page.wait_for_selector("#wallmap canvas")
     page.wait_for_timeout(800)
-    assert page.evaluate("!!echarts.getMap('xingtai')")
-    regions = page.evaluate("echarts.getMap('xingtai').geoJSON.features.length")
+    assert page.evaluate("!!echarts.getMap('130500')")
+    regions = page.evaluate("echarts.getMap('130500').geoJSON.features.length")
     assert regions == 18
     panel = page.inner_text("#map-panel")
     assert "2 个项目" in panel and "宁晋县" in panel and "沙河市" not in panel

@@ -338,6 +338,8 @@ def alerts_page(request: HttpRequest) -> HttpResponse:
 def map_page(request: HttpRequest) -> HttpResponse:
     """The wall map 挂图 with filters (chain, source, stage, batch) and a side panel of totals."""
     from chainboard.accounts.scope import regions_visible
+    from chainboard.geo.boundaries import centres, load_boundaries
+    from chainboard.geo.models import Region
     from chainboard.projects import wallmap
     from chainboard.projects.models import Batch, ProjectSource, Stage
 
@@ -356,8 +358,16 @@ def map_page(request: HttpRequest) -> HttpResponse:
         }
         for s in Stage
     ]
+    city = wallmap.map_city(data, request.user.scope_region_id)
+    outlines = load_boundaries(city) if city else None
+    option = None
+    if outlines is not None:
+        option = wallmap.map_option(data, names, map_name=city, centres=centres(outlines))
     context = {
-        "option": wallmap.map_option(data, names),
+        "option": option,
+        "city": city,
+        "city_name": Region.objects.filter(code=city).values_list("name", flat=True).first(),
+        "outlines": outlines,
         "filters": filters,
         "stages": Stage.choices,
         "sources": ProjectSource.choices,

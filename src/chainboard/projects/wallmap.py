@@ -1,21 +1,19 @@
 """The wall map 挂图: ECharts option for the city's counties with projects placed on it.
 
-A project sits at its coordinates when given, otherwise near its county's interior point (spread
-on a small spiral so projects of one county do not overlap); colour = stage, size = investment.
+The outlines come from ``chainboard.geo.boundaries`` (one file per city, registered in the page
+under the city's code). A project sits at its coordinates when given, otherwise near its county's
+interior point (spread on a small spiral so projects of one county do not overlap); colour =
+stage, size = investment.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
+from collections import Counter
 from typing import Any
 
 from chainboard.projects.models import Stage
 
-CENTRES: dict[str, list[float]] = json.loads(
-    (Path(__file__).parent / "data/centres.json").read_text(encoding="utf-8")
-)
 COLOURS = {
     Stage.PLANNED: "#9ca3af",
     Stage.SIGNED: "#f59e0b",
@@ -25,14 +23,39 @@ COLOURS = {
 }
 
 
-def map_option(data: dict[str, Any], region_names: dict[str, str]) -> dict[str, Any]:
+def map_city(data: dict[str, Any], scope_code: str | None) -> str | None:
+    """The city whose counties the map draws: the user's own city (a county user's parent), else
+    the city holding most of the visible projects."""
+    if scope_code and len(scope_code) == 6:
+        if scope_code.endswith("0000"):  # a province: its busiest city below
+            cities = Counter(
+                c[:4] + "00" for c in data["by_region"] if c.startswith(scope_code[:2])
+            )
+            return cities.most_common(1)[0][0] if cities else None
+        return scope_code[:4] + "00"
+    cities = Counter({})
+    for code, v in data["by_region"].items():
+        cities[code[:4] + "00"] += v["n"]
+    return cities.most_common(1)[0][0] if cities else None
+
+
+def map_option(
+    data: dict[str, Any],
+    region_names: dict[str, str],
+    *,
+    map_name: str,
+    centres: dict[str, list[float]],
+) -> dict[str, Any]:
     seen: dict[str, int] = {}
+    fallback = _middle(centres)
     series: dict[str, list[Any]] = {s: [] for s in Stage.values}
     for p in data["points"]:
         if p["lon"] is not None and p["lat"] is not None:
             lon, lat = p["lon"], p["lat"]
         else:
-            cx, cy = CENTRES.get(p["region"], [114.5, 37.1])
+            if p["region"] not in centres:
+                continue  # a county outside the drawn city: listed in the panel, not placed
+            cx, cy = centres.get(p["region"], fallback)
             k = seen.get(p["region"], 0)
             seen[p["region"]] = k + 1
             r, a = 0.012 * math.sqrt(k), k * 2.4
@@ -64,7 +87,7 @@ def map_option(data: dict[str, Any], region_names: dict[str, str]) -> dict[str, 
             "inRange": {"color": ["#fff7ed", "#fdba74"]},
         },
         "geo": {
-            "map": "xingtai",
+            "map": map_name,
             "roam": True,
             "label": {"show": True, "fontSize": 11},
             "itemStyle": {"borderColor": "#6b7280"},
@@ -73,7 +96,7 @@ def map_option(data: dict[str, Any], region_names: dict[str, str]) -> dict[str, 
         "series": [
             {
                 "type": "map",
-                "map": "xingtai",
+                "map": map_name,
                 "geoIndex": 0,
                 "name": "区县总投资(亿元)",
                 "data": totals,
@@ -90,3 +113,10 @@ def map_option(data: dict[str, Any], region_names: dict[str, str]) -> dict[str, 
             ],
         ],
     }
+
+
+def _middle(centres: dict[str, list[float]]) -> list[float]:
+    if not centres:
+        return [0.0, 0.0]
+    xs, ys = zip(*centres.values(), strict=True)
+    return [sum(xs) / len(xs), sum(ys) / len(ys)]
