@@ -74,7 +74,7 @@ class EvaluationRun(BaseModel):
 
     @property
     def scope_label(self) -> str:
-        return self.scope_region.name if self.scope_region_id else "全部"
+        return self.scope_region.name if self.scope_region is not None else "全部"
 
 
 class EvaluationResult(models.Model):

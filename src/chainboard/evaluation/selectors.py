@@ -230,7 +230,7 @@ def coverage(*, user: Any, year: int, by: str = "region") -> dict[str, Any]:
         held[r[f"enterprise__{key}"]][r["kind"]] = r["n"]
     table = []
     all_n = sum(t["n"] for t in totals.values())
-    overall = Counter()
+    overall: Counter[str] = Counter()
     for k, t in sorted(totals.items(), key=lambda kv: str(kv[0])):
         shares = {
             kind: (held[k][kind], 100 * held[k][kind] / t["n"] if t["n"] else 0)

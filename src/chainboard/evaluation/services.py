@@ -138,7 +138,7 @@ def evaluation_run_create(*, actor: Any, year: int, method: MuMethod) -> tuple[E
 def evaluation_run_publish(*, actor: Any, run: EvaluationRun) -> EvaluationRun:
     """Publish ``run``; the run published before it (same method, year, scope) is superseded."""
     user = require_evaluator(actor)
-    if user.scope_region_id and not (
+    if user.scope_region is not None and not (
         run.scope_region and run.scope_region.path.startswith(user.scope_region.path)
     ):
         raise OutOfScope("无权发布该评价")
@@ -172,7 +172,7 @@ def tier_target_set(
     source: str = "",
 ) -> TierTarget:
     user = require_evaluator(actor)
-    if user.scope_region_id and not region.path.startswith(user.scope_region.path):
+    if user.scope_region is not None and not region.path.startswith(user.scope_region.path):
         raise OutOfScope(f"{region.name} 不在您的管辖范围")
     obj = TierTarget.objects.filter(region=region, year=year, kind=kind, level=level).first()
     obj = obj or TierTarget(region=region, year=year, kind=kind, level=level)

@@ -10,4 +10,4 @@ class ProjectsConfig(AppConfig):
         from chainboard.enterprises.importers import IMPORTERS
         from chainboard.projects.importers import ProjectImporter
 
-        IMPORTERS.setdefault(ProjectImporter.kind, ProjectImporter)
+        IMPORTERS.setdefault(ProjectImporter.kind, ProjectImporter)  # type: ignore[arg-type]

@@ -106,8 +106,8 @@ def _load(rng: np.random.Generator) -> dict[str, int]:
     year = today.year
     regions = Region.objects.in_bulk([c.code for c in COUNTIES])
     parks: dict[str, list[Park]] = {}
-    for park in Park.objects.filter(region_id__in=regions):
-        parks.setdefault(park.region_id, []).append(park)
+    for each in Park.objects.filter(region_id__in=regions):
+        parks.setdefault(each.region_id, []).append(each)
     firms: dict[str, list[tuple[int, str]]] = {}
     for pk, region, name in Enterprise.objects.filter(
         region_id__in=regions, above_scale=True
@@ -182,7 +182,7 @@ def _load(rng: np.random.Generator) -> dict[str, int]:
         if stage == Stage.EFFECTIVE and producing:
             effective = producing
         park_list = parks.get(code) or []
-        park = (
+        park: Park | None = (
             park_list[int(rng.integers(len(park_list)))]
             if park_list and rng.random() < 0.7
             else None
@@ -239,11 +239,11 @@ def _load(rng: np.random.Generator) -> dict[str, int]:
                 Milestone(
                     project=p,
                     name="完成立项备案",
-                    due_on=p.planned_start_on - dt.timedelta(days=60),
+                    due_on=(p.planned_start_on or today) - dt.timedelta(days=60),
                 )
             )
             continue
-        start = p.started_on or p.signed_on
+        start = p.started_on or p.signed_on or today
         weekly = plans[p.code] / 52
         done = (
             p.total_investment_wan_yuan * Decimal(str(round(rng.uniform(0.05, 0.3), 2)))

@@ -53,9 +53,8 @@ class UpdateForm(forms.Form):
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         later = Stage.values[Stage.values.index(project.stage) + 1 :]
-        self.fields["stage"].choices = [("", "无变化")] + [
-            (s, f"进入「{Stage(s).label}」") for s in later
-        ]
+        stage: Any = self.fields["stage"]  # a ChoiceField (django-stubs types it as Field)
+        stage.choices = [("", "无变化")] + [(s, f"进入「{Stage(s).label}」") for s in later]
         self.fields["week"].initial = week_start(timezone.localdate())
 
     def clean_photo(self) -> Any:
@@ -85,9 +84,10 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from chainboard.accounts.scope import parks_visible, regions_visible
 
-        self.fields["region"].queryset = regions_visible(user).filter(level="county")
-        self.fields["park"].queryset = parks_visible(user)
-        self.fields["batch"].queryset = Batch.objects.all()
+        fields: dict[str, Any] = self.fields  # ModelChoiceFields (django-stubs types them as Field)
+        fields["region"].queryset = regions_visible(user).filter(level="county")
+        fields["park"].queryset = parks_visible(user)
+        fields["batch"].queryset = Batch.objects.all()
         if self.instance.pk:
             self.fields["chain_node_codes"].initial = ",".join(self.instance.chain_node_codes)
             self.fields["version"].initial = self.instance.version
@@ -122,10 +122,11 @@ class ProjectFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from chainboard.accounts.scope import regions_visible
 
-        self.fields["region"].choices = [("", "全部")] + [
+        fields: dict[str, Any] = self.fields  # ChoiceFields (django-stubs types them as Field)
+        fields["region"].choices = [("", "全部")] + [
             (r.code, r.name) for r in regions_visible(user).filter(level="county")
         ]
-        self.fields["batch"].choices = [("", "全部")] + [
+        fields["batch"].choices = [("", "全部")] + [
             (str(b.pk), b.name) for b in Batch.objects.all()
         ]
 
@@ -160,7 +161,7 @@ class ProjectFilterForm(forms.Form):
 class MilestoneForm(forms.Form):
     """A planned milestone of a project: new (no ``milestone``) or an existing one updated."""
 
-    milestone = forms.ModelChoiceField(
+    milestone: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None,
         required=False,
         widget=forms.HiddenInput,  # type: ignore[arg-type]

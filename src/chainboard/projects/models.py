@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,10 +27,14 @@ YI = Decimal(10000)  # 1亿元 = 10,000万元
 NON_NEGATIVE = [MinValueValidator(0)]
 
 
-def _money(title: str, **kw: object) -> models.DecimalField:
+def _verbose_name(instance: models.Model, field: str) -> str:
+    return str(getattr(instance._meta.get_field(field), "verbose_name", field))
+
+
+def _money(title: str, **kw: Any) -> models.DecimalField:
     return models.DecimalField(
         title, max_digits=16, decimal_places=2, validators=NON_NEGATIVE, **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 class Stage(models.TextChoices):
@@ -186,7 +191,7 @@ class Project(BaseModel):
         for stage, field in STAGE_DATE_FIELD.items():
             if STAGE_ORDER.index(stage) <= reached and getattr(self, field) is None:
                 errors[field] = (
-                    f"阶段为「{self.get_stage_display()}」时须填写{self._meta.get_field(field).verbose_name}"
+                    f"阶段为「{self.get_stage_display()}」时须填写{_verbose_name(self, field)}"
                 )
         dates = [getattr(self, f) for f in STAGE_DATE_FIELD.values()]
         known = [d for d in dates if d is not None]

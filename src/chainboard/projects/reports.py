@@ -511,9 +511,14 @@ def monthly_workbook(report: MonthlyReport) -> io.BytesIO:
     a = book.add_worksheet("预警")
     a.write_row(0, 0, ["区县", "节点逾期", "两周未更新", "投资滞后", "合计"], f["head"])
     a.set_column(0, 4, 12)
-    for i, r in enumerate(report.alerts, start=1):
-        a.write_string(i, 0, r["name"])
-        row = [r.get("milestone", 0), r.get("stale", 0), r.get("behind", 0), r["total"]]
+    for i, alert in enumerate(report.alerts, start=1):
+        a.write_string(i, 0, alert["name"])
+        row = [
+            alert.get("milestone", 0),
+            alert.get("stale", 0),
+            alert.get("behind", 0),
+            alert["total"],
+        ]
         a.write_row(i, 1, row)
     v = book.add_worksheet("本月投资")
     v.write_row(0, 0, ["区县", "本月完成投资(万元)"], f["head"])

@@ -284,7 +284,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
         "components": ranking.COMPONENTS,
         "method": ranking.ranking_method_get(),
         "chart": chart,
-        "can_compute": request.user.is_superuser or request.user.role in ("admin", "analyst"),
+        "can_compute": _is_city_officer(request.user),
     }
     return render(request, "projects/ranking.html", context)
 
@@ -358,10 +358,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
         }
         for s in Stage
     ]
-    city = wallmap.map_city(data, request.user.scope_region_id)
+    city = wallmap.map_city(data, getattr(request.user, "scope_region_id", None))
     outlines = load_boundaries(city) if city else None
     option = None
-    if outlines is not None:
+    if city and outlines is not None:
         option = wallmap.map_option(data, names, map_name=city, centres=centres(outlines))
     context = {
         "option": option,
@@ -734,7 +734,7 @@ def milestone_post(request: HttpRequest, code: str) -> HttpResponse:
     form = MilestoneForm(request.POST, project=project)
     if not form.is_valid():
         for errs in form.errors.values():
-            messages.error(request, "；".join(errs))
+            messages.error(request, "；".join(str(e) for e in errs))
         return redirect("projects:detail", code=project.code)
     d = form.cleaned_data
     try:

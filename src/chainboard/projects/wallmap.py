@@ -106,7 +106,7 @@ def map_option(
                     "type": "scatter",
                     "coordinateSystem": "geo",
                     "name": str(Stage(s).label),
-                    "itemStyle": {"color": COLOURS[s], "opacity": 0.8},
+                    "itemStyle": {"color": COLOURS[Stage(s)], "opacity": 0.8},
                     "data": pts,
                 }
                 for s, pts in series.items()

@@ -205,7 +205,7 @@ def _specialisation(pa: PanelAnalysis, region: str) -> list[dict[str, Any]]:
                 "n": n,
             }
         )
-    rows.sort(key=lambda r: -(r["lq"] or 0))
+    rows.sort(key=lambda r: -float(r["lq"] or 0))  # type: ignore[arg-type]
     return rows
 
 
@@ -233,9 +233,10 @@ def _shift_share(pa: PanelAnalysis, region: str) -> dict[str, Any] | None:
                 "r_ri": float(r.end / r.base - 1.0) if r.base > 0 else None,
             }
         )
-    rows.sort(key=lambda r: -abs(r["change"]))
+    rows.sort(key=lambda r: -abs(float(r["change"])))  # type: ignore[arg-type]
     totals = {
-        k: float(sum(r[k] for r in rows)) for k in ("base", "end", "change", "ns", "im", "rs")
+        k: float(sum(float(r[k]) for r in rows))  # type: ignore[arg-type,misc]
+        for k in ("base", "end", "change", "ns", "im", "rs")
     }
     return {"rows": rows, "totals": totals, "G": float(big_g)}
 

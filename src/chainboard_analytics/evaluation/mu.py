@@ -124,10 +124,11 @@ def _reference_means(
     ref = ref.mutate(group=_group_id(ref, method))
     ref = ref.filter(ref.group.notnull())
     owners = {g.id: i for g in method.groups for i in g.indicators if i.id == ind_id}
+    multiples = {
+        gid: ind.benchmark.multiple if ind.benchmark else 1.0 for gid, ind in owners.items()
+    }
     ref = ref.mutate(
-        _v=_by_group(
-            ref, {gid: _value(ref, ind) * ind.benchmark.multiple for gid, ind in owners.items()}
-        )  # type: ignore[union-attr]
+        _v=_by_group(ref, {gid: _value(ref, ind) * multiples[gid] for gid, ind in owners.items()})
     )
     keys = ["group", "region_code"] if by_county else ["group"]
     return ref.group_by(keys).aggregate(**{f"_ref_{ind_id}": ref._v.mean()})

@@ -165,7 +165,7 @@ class Formula:
         def ev(node: ast.expr) -> Any:
             if isinstance(node, ast.Name):
                 return column(node.id)
-            if isinstance(node, ast.Constant):
+            if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
                 return float(node.value)
             if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
                 return -ev(node.operand)

@@ -357,6 +357,14 @@ def _missing_names(formula: Formula, frame: pd.DataFrame) -> pd.Series:
 _SIGN = {"min": "≥", "max": "≤", "below": "<"}
 
 
+def _tristate(ok: pd.Series, unknown: pd.Series) -> pd.Series:
+    """True where ``ok``, else None (missing data) where ``unknown``, else False."""
+    out = pd.Series(False, index=ok.index, dtype=object)
+    out[(unknown & ~ok).to_numpy()] = None
+    out[ok.to_numpy()] = True
+    return out
+
+
 def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
     idx = frame.index
     if c.kind == "any":
@@ -366,9 +374,7 @@ def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
         for p in parts:
             ok_any |= p.ok.eq(True)
             miss_any |= p.ok.isna()
-        ok = pd.Series(
-            np.where(ok_any, True, np.where(miss_any, None, False)), index=idx, dtype=object
-        )
+        ok = _tristate(ok_any, miss_any)
         short = pd.concat([p.short for p in parts], axis=1).min(axis=1).where(~ok_any, 0.0)
         texts = pd.Series(
             [
@@ -417,9 +423,7 @@ def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
                 + by_group[g].map(lambda x: f"{x:g}")
                 + f" 分需 ≥ {fl:g}",
             )
-        ok = pd.Series(
-            np.where(ok_b, True, np.where(any_missing, None, False)), index=idx, dtype=object
-        )
+        ok = _tristate(ok_b, any_missing)
         short = ((c.threshold - total) / c.threshold).clip(lower=0.0)
         short = short.where(~ok_b, 0.0)
         short = short.where(floor_fail == "", np.maximum(short, 1.0))
@@ -455,7 +459,7 @@ def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
             missing = _missing_names(c.value, frame)
         known = v.notna() & thr.notna()
         ok_b = known & _compare(v, op, thr)
-        ok = pd.Series(np.where(ok_b, True, np.where(known, False, None)), index=idx, dtype=object)
+        ok = _tristate(ok_b, ~known)
         denom = thr.abs().where(thr != 0, 1.0)
         short = ((thr - v) / denom if op == "min" else (v - thr) / denom).clip(lower=0.0)
         short = short.where(known, np.nan).where(~ok_b, 0.0)
