@@ -21,6 +21,7 @@ EN = {
     "还没有%(name)s的地图边界。管理员可运行 <code>chainboard boundaries %(code)s</code> 生成（需安装 chainboard[maps]）；项目仍列在右侧。": "No map outlines for %(name)s yet. An administrator can build them with <code>chainboard boundaries %(code)s</code> (needs chainboard[maps]); the projects are still listed on the right.",
     "没有可显示的项目。": "No projects to show.",
     "边界：": "Boundaries: ",
+    "产业链/集群标签": "Chain / cluster labels",
     # projects 重点项目: pages, targets, tasks, reports
     "指挥部": "Command centre",
     "谋划库": "Planning pool",

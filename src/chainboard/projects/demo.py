@@ -78,11 +78,65 @@ def demo_step(*, stdout: Any) -> None:
     with transaction.atomic():
         _clear()
         counts = _load(np.random.default_rng(2025))
+        counts["linked"] = _link_chain_nodes(np.random.default_rng(4754))
     stdout.write(
-        f"projects: 重点项目 {counts['projects']} 个，周调度 {counts['updates']} 条，"
+        f"projects: 重点项目 {counts['projects']} 个（{counts['linked']} 个挂到产业链环节），"
+        f"周调度 {counts['updates']} 条，"
         f"目标 {counts['targets']} 个，任务 {counts['tasks']} 项（示例数据，"
         f"{time.perf_counter() - started:.1f} 秒）\n"
     )
+
+
+# The cluster label of a demo project → words of the chain it belongs to (the 8 shipped
+# templates); clusters without a chain template (钢铁矿业, 中药材, 眼镜 …) stay unlinked.
+CHAIN_WORDS = {
+    "自行车": "自行车",
+    "童车": "自行车",
+    "玻璃": "玻璃",
+    "食品": "食品",
+    "粮油": "食品",
+    "核桃": "食品",
+    "轴承": "轴承",
+    "电线电缆": "电线电缆",
+    "汽车": "新能源汽车",
+    "羊绒": "羊绒",
+    "纺织服装": "羊绒",
+    "装备制造": "五金机械",
+}
+
+
+def _link_chain_nodes(rng: np.random.Generator) -> int:
+    """Link each demo project to one or two production segments of its chain, preferring the
+    county's own chain (宁晋's 电线电缆, 沙河's 玻璃) over the city-wide one."""
+    from chainboard.chains.models import Chain, ChainNode
+
+    chains = list(Chain.objects.all())
+    nodes: dict[int, list[int]] = {}
+    for chain_id, node_id in (
+        ChainNode.objects.exclude(stage="service").order_by("pk").values_list("chain_id", "pk")
+    ):
+        nodes.setdefault(chain_id, []).append(node_id)
+    through = Project.chain_nodes.through
+    links = []
+    for p in Project.objects.filter(sample=True).order_by("pk"):
+        label = p.chain_node_codes[0] if p.chain_node_codes else ""
+        word = next((w for k, w in CHAIN_WORDS.items() if k in label), None)
+        if word is None:
+            continue
+        candidates = [
+            c
+            for c in chains
+            if word in c.name and c.region_id in (p.region_id, p.region_id[:4] + "00")
+        ]
+        candidates.sort(key=lambda c: c.region_id != p.region_id)  # the county's own first
+        if not candidates or not nodes.get(candidates[0].pk):
+            continue
+        pool = nodes[candidates[0].pk]
+        k = 1 if rng.random() < 0.7 else 2
+        for node_id in rng.choice(pool, size=min(k, len(pool)), replace=False):
+            links.append(through(project_id=p.pk, chainnode_id=int(node_id)))
+    through.objects.bulk_create(links, batch_size=1000)
+    return len({link.project_id for link in links})
 
 
 def _clear() -> None:

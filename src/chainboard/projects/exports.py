@@ -36,7 +36,7 @@ COLUMNS = [
     "longitude",
     "latitude",
 ]
-EXTRA = ["区县", "累计完成投资(万元)", "投资完成率"]
+EXTRA = ["区县", "累计完成投资(万元)", "投资完成率", "产业链环节"]
 
 
 def _cell(p: Project, key: str) -> Any:
@@ -85,6 +85,9 @@ def projects_xlsx(projects: Iterable[Project]) -> io.BytesIO:
         sheet.write_string(line, base, p.region.name)
         sheet.write_number(line, base + 1, float(p.investment_done_wan_yuan), money)
         sheet.write_number(line, base + 2, p.progress, pct)
+        sheet.write_string(
+            line, base + 3, "；".join(f"{n.chain.name}·{n.name}" for n in p.chain_nodes.all())
+        )
     sheet.autofilter(0, 0, max(line, 1), len(COLUMNS) + len(EXTRA) - 1)
     sheet.freeze_panes(1, 2)
     book.close()

@@ -69,7 +69,13 @@ class UpdateForm(forms.Form):
 class ProjectForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     chain_node_codes = forms.CharField(
-        label="产业链环节代码", required=False, help_text="多个用逗号分隔"
+        label="产业链/集群标签", required=False, help_text="多个用逗号分隔"
+    )
+    chain_nodes = forms.ModelMultipleChoiceField(
+        label="产业链环节",
+        queryset=None,
+        required=False,
+        help_text="项目延链、补链、强链所在的环节（本区县及上级地区的产业链）",
     )
 
     class Meta:
@@ -88,7 +94,22 @@ class ProjectForm(forms.ModelForm):
         fields["region"].queryset = regions_visible(user).filter(level="county")
         fields["park"].queryset = parks_visible(user)
         fields["batch"].queryset = Batch.objects.all()
+        from chainboard.projects.services import linkable_chain_nodes
+
+        region = self.instance.region if self.instance.pk else None
+        if region is not None:
+            nodes = linkable_chain_nodes(user, region).order_by("chain__name", "order", "pk")
+        else:
+            from chainboard.chains.models import ChainNode
+
+            nodes = ChainNode.objects.none()
+        fields["chain_nodes"].queryset = nodes
+        fields["chain_nodes"].label_from_instance = lambda n: f"{n.chain.name} · {n.name}"
+        fields["chain_nodes"].widget.attrs["size"] = 10
         if self.instance.pk:
+            fields["chain_nodes"].initial = list(
+                self.instance.chain_nodes.values_list("pk", flat=True)
+            )
             self.fields["chain_node_codes"].initial = ",".join(self.instance.chain_node_codes)
             self.fields["version"].initial = self.instance.version
 
@@ -111,7 +132,7 @@ class ProjectFilterForm(forms.Form):
     )
     stage = forms.ChoiceField(label="阶段", required=False, choices=[("", "全部"), *Stage.choices])
     batch = forms.ChoiceField(label="集中开工批次", required=False)
-    chain = forms.CharField(label="产业链环节", required=False)
+    chain = forms.CharField(label="产业链/环节", required=False)
     big = forms.ChoiceField(
         label="规模",
         required=False,
@@ -150,7 +171,9 @@ class ProjectFilterForm(forms.Form):
         if d.get("batch"):
             qs = qs.filter(batch_id=d["batch"])
         if d.get("chain"):
-            qs = qs.filter(chain_node_codes__icontains=d["chain"])
+            from chainboard.projects.selectors import filter_by_chain
+
+            qs = filter_by_chain(qs, d["chain"])
         if d.get("big") == "100m":
             qs = qs.filter(total_investment_wan_yuan__gte=10000)
         elif d.get("big") == "1b":

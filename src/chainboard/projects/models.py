@@ -1,9 +1,9 @@
 """Key projects 重点项目 and their rhythm: weekly updates 周调度, milestones, 集中开工 batches, the
 monthly ranking 月评比 with quarterly 季观摩 / half-year 半年考核 scores, targets 目标 and tasks 任务.
 
-Money is Decimal 万元. Chain nodes: the chains app (``chains.ChainNode``) had not landed when this
-schema was written, so a project keeps the node codes in ``chain_node_codes`` (a JSON list of
-strings); a later migration can turn them into a ManyToMany once ``ChainNode`` exists.
+Money is Decimal 万元. A project links to the chain segments it extends, fills or strengthens
+(``chain_nodes`` → ``chains.ChainNode``, history kept); ``chain_node_codes`` stays as free
+labels (a cluster or chain name from an imported sheet, e.g. "宁晋电线电缆").
 """
 
 from __future__ import annotations
@@ -116,7 +116,19 @@ class Project(BaseModel):
         related_name="projects",
         verbose_name="所在园区",
     )
-    chain_node_codes = models.JSONField("产业链环节代码", default=list, blank=True)
+    chain_node_codes = models.JSONField(
+        "产业链/集群标签",
+        default=list,
+        blank=True,
+        help_text="导入表中的产业链或集群名称，多个用逗号分隔",
+    )
+    chain_nodes = models.ManyToManyField(
+        "chains.ChainNode",
+        blank=True,
+        related_name="projects",
+        verbose_name="产业链环节",
+        help_text="项目延链、补链、强链所在的环节",
+    )
     kind = models.CharField("建设性质", max_length=16, choices=ProjectKind.choices)
     source = models.CharField("项目来源", max_length=16, choices=ProjectSource.choices)
     total_investment_wan_yuan = _money("总投资(万元)")
@@ -146,7 +158,7 @@ class Project(BaseModel):
     archived = models.BooleanField("已归档", default=False, db_index=True)
     sample = models.BooleanField("示例数据", default=False)
     version = models.PositiveIntegerField("版本", default=1)
-    history = HistoricalRecords(verbose_name="项目变更记录")
+    history = HistoricalRecords(verbose_name="项目变更记录", m2m_fields=[chain_nodes])
 
     class Meta:
         verbose_name = verbose_name_plural = "重点项目"

@@ -178,6 +178,21 @@ def late_updates(*, user: Any, since: dt.date) -> QuerySet[ProjectUpdate]:
     return ProjectUpdate.objects.filter(project_q(user, "project__"), week__gte=since)
 
 
+def filter_by_chain(qs: Any, chain: str) -> Any:
+    """Projects on a chain: a chain id (the map's select) matches the projects linked to any of
+    its segments; text matches segment names, chain names and the free chain/cluster labels."""
+    from django.db.models import Q
+
+    chain = str(chain).strip()
+    if chain.isdigit():
+        return qs.filter(chain_nodes__chain_id=int(chain)).distinct()
+    return qs.filter(
+        Q(chain_nodes__name__icontains=chain)
+        | Q(chain_nodes__chain__name__icontains=chain)
+        | Q(chain_node_codes__icontains=chain)
+    ).distinct()
+
+
 def map_data(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
     """Projects for the wall map: one point per project (at its coordinates, else its county)
     with stage, investment and county totals, after the chain/source/stage/batch filters."""
@@ -189,7 +204,7 @@ def map_data(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
     if filters.get("batch"):
         qs = qs.filter(batch_id=filters["batch"])
     if filters.get("chain"):
-        qs = qs.filter(chain_node_codes__icontains=f'"{filters["chain"]}')
+        qs = filter_by_chain(qs, filters["chain"])
     # Floats straight from the database: converting 4 × N Decimals dominated the endpoint's
     # time (benchmarks/projects_ranking.py); the map needs no exact money.
     floats = {

@@ -166,6 +166,48 @@ def project_update(
     return project
 
 
+def linkable_chain_nodes(actor: Any, region: Any) -> Any:
+    """Chain segments a project in ``region`` may link to: nodes of the chains the actor sees
+    that belong to the project's county or to a region above it (a city-wide chain)."""
+    from chainboard.chains.models import ChainNode
+    from chainboard.chains.selectors import chains_visible
+
+    above = [c for c in region.path.split("/") if c]
+    chains = chains_visible(actor).filter(region_id__in=above)
+    return ChainNode.objects.filter(chain__in=chains).select_related("chain")
+
+
+@transaction.atomic
+def project_set_chain_nodes(*, project_id: int, actor: Any, node_ids: list[int]) -> Project:
+    """Link a project to chain segments (replacing its links); unknown or out-of-scope nodes are
+    refused by id, nothing is changed. The change is kept in the project's history."""
+    project = Project.objects.select_for_update().get(pk=project_id)
+    if actor is not None:
+        scope.require_project_editor(actor, project)
+        allowed = linkable_chain_nodes(actor, project.region)
+    else:
+        from chainboard.chains.models import ChainNode
+
+        allowed = ChainNode.objects.all()
+    wanted = set(node_ids)
+    nodes = list(allowed.filter(pk__in=wanted))
+    refused = sorted(wanted - {n.pk for n in nodes})
+    if refused:
+        raise DomainError(
+            "产业链环节不存在或不属于本项目所在地区的产业链：" + "、".join(map(str, refused))
+        )
+    if {n.pk for n in project.chain_nodes.all()} == wanted:
+        return project
+    # one history row (written by save, with the new links), not one per add/remove signal
+    project.skip_history_when_saving = True  # type: ignore[attr-defined]
+    project.chain_nodes.set(nodes)
+    del project.skip_history_when_saving  # type: ignore[attr-defined]
+    project.version += 1
+    _history(project, actor, "产业链环节")
+    project.save(update_fields=["version", "updated_at"])
+    return project
+
+
 @transaction.atomic
 def project_archive(*, project: Project, actor: Any, archived: bool = True) -> Project:
     if actor is not None:

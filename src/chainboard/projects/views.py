@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -80,16 +81,21 @@ def project_export(request: HttpRequest) -> FileResponse:
         raise Http404("未知项目库")
     form = ProjectFilterForm(request.GET, user=request.user)
     qs = form.apply(selectors.project_list(user=request.user, pool=pool))
-    data = exports.projects_xlsx(qs.order_by("code"))
+    data = exports.projects_xlsx(qs.order_by("code").prefetch_related("chain_nodes__chain"))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(data, as_attachment=True, filename=f"重点项目-{stamp}.xlsx")
 
 
 @login_required
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
+    from chainboard.chains.selectors import chains_visible
+
     project = _project(request, code)
     context = {
         "p": project,
+        "chain_nodes": project.chain_nodes.filter(chain__in=chains_visible(request.user))
+        .select_related("chain")
+        .order_by("chain__name", "order"),
         "updates": project.updates.select_related("author")[:30],
         "milestones": project.milestones.all(),
         "plans": project.year_plans.all(),
@@ -167,12 +173,18 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
             data = {f: d[f] for f in form.Meta.fields if f in d}
             data["chain_node_codes"] = d["chain_node_codes"]
             try:
-                services.project_update(
-                    project_id=project.pk,
-                    actor=request.user,
-                    data=data,
-                    expected_version=d["version"],
-                )
+                with transaction.atomic():  # the fields and the chain links, or neither
+                    services.project_update(
+                        project_id=project.pk,
+                        actor=request.user,
+                        data=data,
+                        expected_version=d["version"],
+                    )
+                    services.project_set_chain_nodes(
+                        project_id=project.pk,
+                        actor=request.user,
+                        node_ids=[n.pk for n in d["chain_nodes"]],
+                    )
             except DomainError as exc:
                 if exc.status_code == 403:
                     raise Http404(exc.message) from exc
@@ -338,6 +350,7 @@ def alerts_page(request: HttpRequest) -> HttpResponse:
 def map_page(request: HttpRequest) -> HttpResponse:
     """The wall map 挂图 with filters (chain, source, stage, batch) and a side panel of totals."""
     from chainboard.accounts.scope import regions_visible
+    from chainboard.chains.selectors import chains_visible
     from chainboard.geo.boundaries import centres, load_boundaries
     from chainboard.geo.models import Region
     from chainboard.projects import wallmap
@@ -372,6 +385,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "stages": Stage.choices,
         "sources": ProjectSource.choices,
         "batches": Batch.objects.all(),
+        "chains": chains_visible(request.user).order_by("region_id", "name"),
         "by_region": by_region,
         "by_stage": by_stage,
         "count": len(data["points"]),
