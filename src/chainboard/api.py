@@ -26,6 +26,7 @@ api.add_router("/imports/", imports_router)
 api.add_router("/chains/", __import__("chainboard.chains.api", fromlist=["router"]).router)
 api.add_router("/evaluation/", evaluation_router)
 api.add_router("/projects/", __import__("chainboard.projects.api", fromlist=["router"]).router)
+api.add_router("/supply/", __import__("chainboard.supply.api", fromlist=["router"]).router)
 
 
 @api.exception_handler(DomainError)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("enterprises/", include("chainboard.enterprises.urls")),
     path("imports/", include("chainboard.imports.urls")),
     path("chains/", include("chainboard.chains.urls")),
+    path("chains/", include("chainboard.supply.urls")),
     path("evaluation/", include("chainboard.evaluation.urls")),
     path("projects/", include("chainboard.projects.urls")),
     path("strategy/", include("chainboard.strategy.urls")),

@@ -17,6 +17,7 @@ DEMO_STEPS: list[str] = [
     "chainboard.chains.demo.demo_step",
     "chainboard.strategy.demo.demo_step",
     "chainboard.projects.demo.demo_step",
+    "chainboard.supply.demo.demo_step",
 ]
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chainboard.evaluation",
     "chainboard.projects",
     "chainboard.strategy",
+    "chainboard.supply",
     "chainboard.dashboards",
     "chainboard.demo",
 ]

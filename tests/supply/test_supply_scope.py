@@ -1,0 +1,131 @@
+"""Least privilege: county users see their own firms' rows only, through every page and API."""
+
+from __future__ import annotations
+
+import pytest
+
+from chainboard.core.errors import OutOfScope
+from chainboard.supply import selectors
+from chainboard.supply.models import SupplyRun
+from chainboard.supply.services import run_supply_analysis, supply_run_publish
+from tests.factories import UserFactory
+from tests.supply.factories import ChainFactory
+
+pytestmark = pytest.mark.django_db
+
+NINGJIN_FIRMS = ("宁晋测试电缆有限公司", "宁晋测试铜业有限公司")
+SHAHE_FIRMS = ("沙河测试电缆有限公司", "沙河测试铜业有限公司")
+
+
+def test_county_user_sees_only_their_firms_on_the_page(net, stored, ningjin_user, login):  # type: ignore[no-untyped-def]
+    client = login(ningjin_user)
+    r = client.get(f"/chains/{net.chain.pk}/supply/")
+    assert r.status_code == 200  # the city chain is visible to a county of the city
+    html = r.content.decode()
+    for name in NINGJIN_FIRMS:
+        assert name in html
+    for key in "BDEFG":  # Shahe firms, Suzhou and Handan suppliers: neither name nor USCC
+        assert net.uscc[key] not in html
+    for name in SHAHE_FIRMS:
+        assert name not in html
+    assert "沙河市企业" in html  # D, masked to its region as A's backup and the nodes' top supplier
+    assert "苏州市企业" in html  # E, masked
+    assert "250.00 万元" in html  # node/chain aggregates are shown with the chain
+
+
+def test_other_county_sees_the_other_half(net, stored, shahe_user, login):  # type: ignore[no-untyped-def]
+    html = login(shahe_user).get(f"/chains/{net.chain.pk}/supply/").content.decode()
+    assert "沙河测试电缆有限公司" in html
+    for name in NINGJIN_FIRMS:
+        assert name not in html
+    assert net.uscc["A"] not in html and net.uscc["C"] not in html
+
+
+def test_city_analyst_sees_city_firms_and_masks_outside_ones(net, stored, city_analyst):  # type: ignore[no-untyped-def]
+    run = stored
+    deps = selectors.dependences(user=city_analyst, run=run, chain=net.chain)
+    assert {d.firm.uscc for d in deps} == {net.uscc[k] for k in "ABC"}
+    pairs = selectors.pair_list(user=city_analyst, run=run)
+    assert pairs.count() == 5  # all but F→G (both outside the city)
+    labels = selectors.firm_labels(city_analyst, list(run.firms.all()))
+    by_uscc = {f.uscc: labels[f.pk] for f in run.firms.all()}
+    assert by_uscc[net.uscc["D"]].visible and by_uscc[net.uscc["D"]].name == "沙河测试铜业有限公司"
+    assert not by_uscc[net.uscc["E"]].visible and by_uscc[net.uscc["E"]].uscc == ""
+    assert by_uscc[net.uscc["E"]].region == "苏州市"
+
+
+def test_county_shock_lists_only_own_firms(net, stored, ningjin_user, login):  # type: ignore[no-untyped-def]
+    client = login(ningjin_user)
+    r = client.post(
+        f"/chains/{net.chain.pk}/supply/shock/",
+        {"suppliers": net.uscc["E"]},
+        HTTP_HX_REQUEST="true",
+    )
+    html = r.content.decode()
+    assert "1,850.00 万元" in html  # totals are aggregates
+    assert "宁晋测试电缆有限公司" in html and "沙河测试电缆有限公司" not in html
+    assert "另有 1 家受影响企业不在您的管辖范围" in html
+    assert "其销售额" not in html  # E's sales are not the county's to see
+
+
+def test_county_cannot_see_another_countys_chain_or_runs(net, ningjin_user, shahe_user, login, xingtai):  # type: ignore[no-untyped-def]
+    shahe_chain = ChainFactory(region=xingtai["130582"], code="shahetest", name="沙河测试链")
+    # the Shahe chain has no links, but its run's region (沙河) is not visible to 宁晋 either way
+    client = login(ningjin_user)
+    assert client.get(f"/chains/{shahe_chain.pk}/supply/").status_code == 404
+    assert client.post(f"/chains/{shahe_chain.pk}/supply/shock/", {"region": "320500"}).status_code == 404
+    assert client.get(f"/api/supply/chains/{shahe_chain.pk}/nodes").status_code == 404
+    assert client.get(f"/api/supply/chains/{shahe_chain.pk}/dependences").status_code == 404
+
+
+def test_county_cannot_start_a_run_elsewhere(net, ningjin_user, shahe_user, xingtai):  # type: ignore[no-untyped-def]
+    for region in ("130582", "130500"):  # another county, the city above
+        with pytest.raises(OutOfScope, match="不在您的管辖范围"):
+            run_supply_analysis(actor=ningjin_user, region=region, transactions_path=net.path)
+    firm_user = UserFactory(role="enterprise", scope_enterprise=net.firms["A"])
+    with pytest.raises(OutOfScope, match="当前角色不能发起供应链风险分析"):
+        run_supply_analysis(actor=firm_user, region="130528", transactions_path=net.path)
+    assert not SupplyRun.objects.exists()
+
+
+def test_county_run_reads_only_its_own_registry(net, ningjin_user, shahe_user, xingtai):  # type: ignore[no-untyped-def]
+    """A Ningjin chain analysed by the Ningjin user: Shahe firms are not linked to the registry."""
+    from tests.supply.factories import ChainNodeFactory, EnterpriseNodeFactory
+
+    chain = ChainFactory(region=xingtai["130528"], code="njtest", name="宁晋测试链")
+    node = ChainNodeFactory(chain=chain, name="电缆", stage="midstream")
+    for key in "AB":
+        EnterpriseNodeFactory(enterprise=net.firms[key], node=node)
+    run, _ = run_supply_analysis(actor=ningjin_user, region="130528", transactions_path=net.path)
+    firms = {f.uscc: f for f in run.firms.all()}
+    assert firms[net.uscc["A"]].enterprise == net.firms["A"]
+    assert firms[net.uscc["B"]].enterprise is None and firms[net.uscc["B"]].name == ""
+    assert run.firms.filter(nodes__node=node).count() == 1  # B's link is not the county's to read
+    with pytest.raises(OutOfScope):
+        supply_run_publish(actor=shahe_user, run=run)
+
+
+def test_api_is_scoped(net, stored, ningjin_user, admin_user, client):  # type: ignore[no-untyped-def]
+    client.force_login(ningjin_user)
+    r = client.get(f"/api/supply/chains/{net.chain.pk}/dependences")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["count"] == 2
+    assert {d["buyer"]["uscc"] for d in body["items"]} == {net.uscc["A"], net.uscc["C"]}
+    a = next(d for d in body["items"] if d["buyer"]["uscc"] == net.uscc["A"])
+    masked = [x["backup"] for r in a["risky"] for x in r["backups"]]
+    assert {"uscc": None, "name": None, "region": "沙河市", "in_scope": False} in masked
+    assert all(
+        x["capacity_wan_yuan"] is None for r in a["risky"] for x in r["backups"] if not x["backup"]["in_scope"]
+    )
+    nodes = client.get(f"/api/supply/chains/{net.chain.pk}/nodes").json()
+    assert [n["node"] for n in nodes["nodes"]] == ["铜杆", "电缆"]
+    assert nodes["chain"]["local_share"] == pytest.approx(0.64)
+    assert nodes["chain"]["top_supplier"] == {"uscc": None, "name": None, "region": "沙河市", "in_scope": False}
+    pairs = client.get(f"/api/supply/runs/{stored.pk}/pairs").json()
+    assert pairs["count"] == 4  # C→A, E→A, C→B, E→C: A or C on one side
+    assert all(net.uscc["B"] != (p["buyer"]["uscc"] or "") for p in pairs["items"])
+    assert client.get("/api/openapi.json").status_code == 200
+    client.force_login(admin_user)
+    assert client.get(f"/api/supply/runs/{stored.pk}/pairs").json()["count"] == 6
+    assert [r["id"] for r in client.get("/api/supply/runs").json()] == [stored.pk]
