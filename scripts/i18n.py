@@ -474,10 +474,179 @@ EN = {
     "驳回所选": "Reject selected",
     "%(n)s 条": "%(n)s",
     "%(pending)s 条挂链待审核": "%(pending)s links waiting for review",
+    # supply 供应链风险: the supply-risk page of a chain
+    "供应链风险": "Supply risk",
+    "本地配套率": "Local supply ratio",
+    "第一大供应商占比": "Top-supplier share",
+    "省外采购占比": "Outside-province share",
+    "单一来源阈值 %(t)s%%": "Single-source threshold %(t)s%%",
+    "HHI 高度集中 %(h)s": "HHI highly concentrated %(h)s",
+    "不在企业库中": "Not in the registry",
+    "不在您的管辖范围，只显示所在地区": "Outside your area: only its region is shown",
+    "%(region)s企业": "A firm in %(region)s",
+    "还没有供应链风险分析": "No supply-risk analysis yet",
+    "%(region)s还没有已发布的供应链风险分析。分析员用交易（发票）记录运行：": (
+        "%(region)s has no published supply-risk analysis yet. An analyst runs it on "
+        "transaction (invoice) records:"
+    ),
+    "交易记录": "transactions",
+    "文件列：seller_uscc、buyer_uscc、amount（万元），可选 date、category；Parquet 或 UTF-8 CSV。详见 docs/analytics/supply.md。": (
+        "Columns: seller_uscc, buyer_uscc, amount (10k yuan), optional date and category; "
+        "Parquet or UTF-8 CSV. See docs/analytics/supply.md."
+    ),
+    "分析批次": "Analysis run",
+    "数据来源": "Source",
+    "%(n)s 行交易记录": "%(n)s transaction lines",
+    "单一来源阈值": "Single-source threshold",
+    "其他批次": "Other runs",
+    "本地区域内挂在本链的企业的全部采购（每家企业计一次）": (
+        "All purchases of the chain's firms inside the home region (each firm counted once)"
+    ),
+    "本地链上企业采购额": "Purchases of local chain firms",
+    "%(n)s 家采购企业": "%(n)s buyers",
+    "%(n)s 家供应商": "%(n)s suppliers",
+    "从本地区域内供应商的采购 / 全部采购": "Purchases from suppliers inside the home region / all purchases",
+    "省外采购": "Outside province",
+    "本地采购": "Local purchases",
+    "风险环节": "Risky segments",
+    "高风险": "High risk",
+    "需关注": "Watch",
+    "%(n)s/%(m)s 个环节有采购数据": "%(n)s/%(m)s segments with purchases",
+    "第一大供应商占其采购额超过阈值的企业": "Firms whose top supplier has more than the threshold of their purchases",
+    "单一来源企业": "Single-source buyers",
+    "共 %(n)s 家采购企业，其采购占 %(p)s": "of %(n)s buyers; %(p)s of purchases",
+    "本批次中本链没有本地企业的采购记录。": "This run has no purchases by local firms of this chain.",
+    "各环节本地配套率与供应集中度": "Local supply ratio and concentration by segment",
+    "柱：本地配套率、省外采购占比（边框颜色为风险判定）；线：第一大供应商占比（虚线为单一来源阈值）、HHI（右轴，点线为高度集中界限）。": (
+        "Bars: local supply ratio and outside-province share (border colour = verdict); lines: "
+        "top-supplier share (dashed: single-source threshold) and HHI (right axis, dotted: "
+        "highly concentrated)."
+    ),
+    "判定": "Verdict",
+    "采购额": "Purchases",
+    "第一大供应商": "Top supplier",
+    "供应商/采购企业": "Suppliers / buyers",
+    "没有高风险或需关注的环节": "No segment at high risk or on watch",
+    "等效供应商数": "Equivalent suppliers",
+    "企业供应依赖与备份货源": "Firm dependences and backup suppliers",
+    "列出本链本地采购企业中存在风险依赖的企业：某一供应商占其采购额超过 %(t)s（单一来源），或省外供应商占 %(o)s 及以上（省外依赖）。每个风险依赖列出至多 %(k)s 家备份供应商：同环节（或同品类）企业，先本地、再省内、再省外，同层按产能/营业收入/已观测销售额排序。仅显示您管辖范围内的企业；范围外的供应商只显示所在地区。": (
+        "Local buyers of this chain with a risky dependence: one supplier has more than %(t)s "
+        "of their purchases (single source), or a supplier outside the province has %(o)s or "
+        "more (outside-province dependence). Each risky dependence lists up to %(k)s backup "
+        "suppliers: firms of the same segment (or product category), local first, then the "
+        "province, then other provinces, each tier by capacity / revenue / observed sales. "
+        "Only firms in your area are shown; suppliers outside it show their region only."
+    ),
+    "采购企业": "Buyer",
+    "本地采购占比": "Local share",
+    "供应商数": "Suppliers",
+    "风险依赖与备份货源": "Risky dependences and backups",
+    "单一来源": "Single source",
+    "省外依赖": "Outside province",
+    "没有找到备份货源": "No backup supplier found",
+    "您管辖范围内没有存在风险依赖的本链采购企业": "No buyer of this chain in your area has a risky dependence",
+    "第 %(p)s/%(m)s 页，共 %(n)s 家": "Page %(p)s/%(m)s, %(n)s firms",
+    "断供冲击模拟": "Supply-shock simulation",
+    "断供的供应商（统一社会信用代码，可填多个）": "Suppliers that stop (USCC, several allowed)",
+    "或整个地区断供（行政区划代码）": "Or a whole region stops (division code)",
+    "模拟": "Simulate",
+    "断供": "Stopped",
+    "全部企业": "all firms",
+    "%(n)s 家企业停止供货": "%(n)s firms stop supplying",
+    "其销售额": "their sales",
+    "受影响采购额（一阶）": "Purchases at risk (first order)",
+    "受影响采购额（传导后）": "Purchases at risk (propagated)",
+    "风险营收（一阶）": "Revenue at risk (first order)",
+    "风险营收（传导后）": "Revenue at risk (propagated)",
+    "受影响企业（一阶/传导后）": "Firms hit (first order / propagated)",
+    "损失过半企业": "Firms losing over half",
+    "本地企业": " firms",
+    "网络中全部企业": "All firms of the network",
+    "本链各环节（本地企业）": "This chain's segments (local firms)",
+    "投入损失比例": "Input loss share",
+    "本链环节不受影响": "No segment of this chain is hit",
+    "本链受影响最大的企业（您管辖范围内）": "This chain's firms hit hardest (in your area)",
+    "地区": "Region",
+    "投入损失（一阶）": "Input loss (first order)",
+    "投入损失（传导后）": "Input loss (propagated)",
+    "您管辖范围内没有受影响的企业": "No firm in your area is hit",
+    "本链另有 %(n)s 家受影响企业不在您的管辖范围，只计入上面的合计。": (
+        "%(n)s more firms of this chain hit are outside your area and only counted in the totals above."
+    ),
+    "口径与方法": "Definitions and method",
+    "本地区域内挂在该环节（产业链）的企业从本地区域内供应商的采购额 ÷ 其全部采购额（按发票金额，企业按挂链权重计入）。这是各地产业链行动方案中通行的口径，国家统计标准没有定义，此处明确写出。": (
+        "Purchases of the segment's (chain's) firms inside the home region from suppliers "
+        "inside the home region ÷ all their purchases (invoice values, firms weighted by their "
+        "segment links). This is the definition in common use in regional industrial-chain "
+        "action plans; no national statistical standard defines it, so it is stated here."
+    ),
+    "来自本省以外供应商的采购额 ÷ 全部采购额。企业所在地取企业库登记地区，库外企业取统一社会信用代码第3-8位。": (
+        "Purchases from suppliers outside the province ÷ all purchases. A firm's place is its "
+        "registry region, for firms not in the registry characters 3-8 of its USCC."
+    ),
+    "供应集中度 = 各供应商采购份额的平方和，取值 (0, 1]，1 表示只有一家供应商，n 家均分时为 1/n。出处：美国司法部与联邦贸易委员会《横向合并指南》(2010) §5.3、《合并指南》(2023) §2.1（其 0-10000 刻度 ÷ 10000）；> 0.25 为高度集中，0.15-0.25 为中度集中。": (
+        "Supply concentration = sum of the squared supplier shares of purchases, in (0, 1]: 1 "
+        "for a single supplier, 1/n for n equal ones. Source: U.S. DOJ & FTC, Horizontal "
+        "Merger Guidelines (2010) §5.3 and Merger Guidelines (2023) §2.1 (their 0-10,000 scale "
+        "÷ 10,000); > 0.25 highly, 0.15-0.25 moderately concentrated."
+    ),
+    "第一大供应商占采购额超过阈值 θ（本批次 %(t)s）。": (
+        "The top supplier has more than the threshold θ of purchases (%(t)s in this run)."
+    ),
+    "风险判定": "Risk verdict",
+    "高风险：环节第一大供应商占比 > %(t)s，或省外采购 ≥ %(oh)s。需关注：HHI > %(h)s，或省外采购 ≥ %(ow)s，或单一来源企业的采购占环节 ≥ %(s)s。其余为正常。阈值是平台的政策参数，保存在每个分析批次中。": (
+        "High risk: the segment's top-supplier share > %(t)s, or outside-province share ≥ "
+        "%(oh)s. Watch: HHI > %(h)s, or outside-province share ≥ %(ow)s, or single-source "
+        "buyers hold ≥ %(s)s of the segment's purchases. Otherwise normal. The thresholds are "
+        "the platform's policy parameters, stored with each run."
+    ),
+    "冲击模拟": "Shock model",
+    "比例投入依赖传导模型：断供企业集合 D，企业 j 失去投入比例 s_j = min(1, Σ_i a(i,j)·s_i / P_j)（D 中 s = 1），按固定投入比例（列昂惕夫生产函数，短期不可替代、无库存）同比例减少产出和营收，并向下游传导。一阶 = 只计 D 的直接影响；传导后 = 迭代的极限（稀疏线性方程组求解）。风险营收 = 营业收入 × s_j（无登记营收时取已观测销售额与采购额的较大者）。这是短期冲击的上界，不计上游需求损失。参见 Ghosh (1958) 供给侧投入产出模型；Inoue & Todo (2019) Nature Sustainability 2:841-847。": (
+        "Proportional input-dependence cascade: when the firms D stop, firm j loses the input "
+        "share s_j = min(1, Σ_i a(i,j)·s_i / P_j) (s = 1 on D) and, with fixed input "
+        "proportions (Leontief; no substitution or stocks in the short run), the same share of "
+        "its output and revenue, which propagates downstream. First order = the direct effect "
+        "of D only; propagated = the limit of the iteration (a sparse linear system). Revenue "
+        "at risk = revenue × s_j (without a registry revenue: max of observed sales and "
+        "purchases). An upper bound for short-run disruption; upstream demand losses are not "
+        "counted. See Ghosh (1958) supply-side input-output models; Inoue & Todo (2019) "
+        "Nature Sustainability 2:841-847."
+    ),
+    "详见 docs/analytics/supply.md 与 docs/supply.md。": "See docs/analytics/supply.md and docs/supply.md.",
+    "正常": "Normal",
+    "高度集中": "Highly concentrated",
+    "中度集中": "Moderately concentrated",
+    "不集中": "Not concentrated",
+    "本地（区域内）": "Local (home region)",
+    "省内": "Same province",
+    "国内其他省": "Other provinces",
+    "按产能排序": "ranked by capacity",
+    "按营业收入排序": "ranked by revenue",
+    "按已观测销售额排序": "ranked by observed sales",
+    "第一大供应商占环节采购 %(value)s > %(threshold)s": "Top supplier has %(value)s of the segment's purchases > %(threshold)s",
+    "省外采购占 %(value)s ≥ %(threshold)s": "Outside-province share %(value)s ≥ %(threshold)s",
+    "供应集中度 HHI %(value)s > %(threshold)s（高度集中）": "HHI %(value)s > %(threshold)s (highly concentrated)",
+    "单一来源企业的采购占环节 %(value)s ≥ %(threshold)s": "Single-source buyers hold %(value)s of the segment's purchases ≥ %(threshold)s",
+    "第一大供应商 %(top)s，HHI %(hhi)s，省外采购 %(outside)s，均低于阈值": (
+        "Top supplier %(top)s, HHI %(hhi)s, outside province %(outside)s: all below the thresholds"
+    ),
+    "同环节 %(node)s": "Same segment %(node)s",
+    "同品类 %(category)s": "Same category %(category)s",
+    "已在向该企业供货": "already supplies this buyer",
+    "该产业链还没有供应链风险分析": "This chain has no supply-risk analysis yet",
+    "；": "; ",
 }
 PLURALS = {"共 %(n)s 家": ("%(n)s firm", "%(n)s firms")}
 PLURALS["共 %(n)s 条"] = ("%(n)s link", "%(n)s links")  # chains
 PLURALS["%(n)s 家本地企业"] = ("%(n)s local firm", "%(n)s local firms")  # chains
+PLURALS["全部 %(n)s 个有采购数据的环节"] = (
+    "All %(n)s segment with purchases",
+    "All %(n)s segments with purchases",
+)  # supply
+PLURALS["另 %(n)s 家备份货源"] = (
+    "%(n)s more backup supplier",
+    "%(n)s more backup suppliers",
+)  # supply
 
 
 def main() -> int:

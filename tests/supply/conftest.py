@@ -52,8 +52,8 @@ def write_csv(path: Path, rows: list[tuple[str, ...]], header: str) -> Path:
     return path
 
 
-@pytest.fixture
-def net(xingtai, tmp_path) -> Net:  # type: ignore[no-untyped-def]
+def build_net(xingtai: dict[str, Any], tmp_path: Path) -> Net:
+    """The network of the module docstring in the registry, and its lines as a CSV file."""
     ningjin, shahe = xingtai["130528"], xingtai["130582"]
     spec = {
         "A": (ningjin, "宁晋测试电缆有限公司", 1000, "3831"),
@@ -81,14 +81,23 @@ def net(xingtai, tmp_path) -> Net:  # type: ignore[no-untyped-def]
     return Net(chain=chain, copper=copper, cable=cable, firms=firms, uscc=uscc, path=path)
 
 
-@pytest.fixture
-def stored(net):  # type: ignore[no-untyped-def]
+def store(net: Net) -> Any:
     """The network analysed and stored as the city's current run (a system run)."""
     from chainboard.supply.services import run_supply_analysis
 
     run, created = run_supply_analysis(actor=None, region="130500", transactions_path=net.path)
     assert created
     return run
+
+
+@pytest.fixture
+def net(xingtai, tmp_path) -> Net:  # type: ignore[no-untyped-def]
+    return build_net(xingtai, tmp_path)
+
+
+@pytest.fixture
+def stored(net):  # type: ignore[no-untyped-def]
+    return store(net)
 
 
 @pytest.fixture

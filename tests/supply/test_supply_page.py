@@ -34,7 +34,7 @@ def test_page_shows_the_stored_figures(
     assert "本地链上企业采购额 250.00 万元 3 家采购企业 · 3 家供应商" in text
     assert "本地配套率 64.0% 省外采购 36.0% · 本地采购 160.00 万元" in text
     assert "风险环节 2 高风险 1 需关注 1 · 2/2 个环节有采购数据" in text
-    assert "单一来源企业 3 占采购企业 3 家 · 其采购占 80.0%" in text
+    assert "单一来源企业 3 共 3 家采购企业，其采购占 80.0%" in text
     # risky nodes with reasons in words and numbers
     assert "第一大供应商占环节采购 100.0% > 50.0%" in text
     assert "供应集中度 HHI 0.365 > 0.25（高度集中）" in text
@@ -100,7 +100,7 @@ def test_shock_removing_a_supplier(net, stored, admin_user, login):  # type: ign
     nodes = re.search(r"本链各环节（本地企业）(.*?)受影响最大的企业", text).group(1)
     assert "电缆 200.00 万元 40.00 万元 110.00 万元 400.00 万元 1,050.00 万元 55.0%" in nodes
     assert "铜杆 50.00 万元 50.00 万元 50.00 万元 800.00 万元 800.00 万元 100.0%" in nodes
-    firms = re.search(r"受影响最大的企业（您管辖范围内）(.*)", text).group(1)
+    firms = re.search(r"本链受影响最大的企业（您管辖范围内）(.*)", text).group(1)
     assert (
         firms.index("宁晋测试电缆有限公司")
         < firms.index("宁晋测试铜业有限公司")
@@ -169,3 +169,13 @@ def test_command_run_list_publish(net, city_analyst, capsys):  # type: ignore[no
     assert run.status == "current"
     call_command("supplyrisk", "list")
     assert f"#{run.pk}" in capsys.readouterr().out
+
+
+def test_page_in_english(net, stored, admin_user, login):  # type: ignore[no-untyped-def]
+    client = login(admin_user)
+    client.cookies["django_language"] = "en"
+    text = _text(client.get(f"/chains/{net.chain.pk}/supply/"))
+    assert "Local supply ratio 64.0%" in text
+    assert "HHI 0.365 > 0.25 (highly concentrated)" in text
+    assert "Same segment 铜杆; Local (home region); ranked by revenue" in text
+    assert "Horizontal Merger Guidelines (2010)" in text

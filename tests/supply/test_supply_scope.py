@@ -64,16 +64,21 @@ def test_county_shock_lists_only_own_firms(net, stored, ningjin_user, login):  #
     html = r.content.decode()
     assert "1,850.00 万元" in html  # totals are aggregates
     assert "宁晋测试电缆有限公司" in html and "沙河测试电缆有限公司" not in html
-    assert "另有 1 家受影响企业不在您的管辖范围" in html
+    assert "本链另有 1 家受影响企业不在您的管辖范围" in html
     assert "其销售额" not in html  # E's sales are not the county's to see
 
 
-def test_county_cannot_see_another_countys_chain_or_runs(net, ningjin_user, shahe_user, login, xingtai):  # type: ignore[no-untyped-def]
+def test_county_cannot_see_another_countys_chain_or_runs(
+    net, ningjin_user, shahe_user, login, xingtai
+):  # type: ignore[no-untyped-def]
     shahe_chain = ChainFactory(region=xingtai["130582"], code="shahetest", name="沙河测试链")
     # the Shahe chain has no links, but its run's region (沙河) is not visible to 宁晋 either way
     client = login(ningjin_user)
     assert client.get(f"/chains/{shahe_chain.pk}/supply/").status_code == 404
-    assert client.post(f"/chains/{shahe_chain.pk}/supply/shock/", {"region": "320500"}).status_code == 404
+    assert (
+        client.post(f"/chains/{shahe_chain.pk}/supply/shock/", {"region": "320500"}).status_code
+        == 404
+    )
     assert client.get(f"/api/supply/chains/{shahe_chain.pk}/nodes").status_code == 404
     assert client.get(f"/api/supply/chains/{shahe_chain.pk}/dependences").status_code == 404
 
@@ -116,12 +121,20 @@ def test_api_is_scoped(net, stored, ningjin_user, admin_user, client):  # type: 
     masked = [x["backup"] for r in a["risky"] for x in r["backups"]]
     assert {"uscc": None, "name": None, "region": "沙河市", "in_scope": False} in masked
     assert all(
-        x["capacity_wan_yuan"] is None for r in a["risky"] for x in r["backups"] if not x["backup"]["in_scope"]
+        x["capacity_wan_yuan"] is None
+        for r in a["risky"]
+        for x in r["backups"]
+        if not x["backup"]["in_scope"]
     )
     nodes = client.get(f"/api/supply/chains/{net.chain.pk}/nodes").json()
     assert [n["node"] for n in nodes["nodes"]] == ["铜杆", "电缆"]
     assert nodes["chain"]["local_share"] == pytest.approx(0.64)
-    assert nodes["chain"]["top_supplier"] == {"uscc": None, "name": None, "region": "沙河市", "in_scope": False}
+    assert nodes["chain"]["top_supplier"] == {
+        "uscc": None,
+        "name": None,
+        "region": "沙河市",
+        "in_scope": False,
+    }
     pairs = client.get(f"/api/supply/runs/{stored.pk}/pairs").json()
     assert pairs["count"] == 4  # C→A, E→A, C→B, E→C: A or C on one side
     assert all(net.uscc["B"] != (p["buyer"]["uscc"] or "") for p in pairs["items"])

@@ -62,7 +62,10 @@ def node_option(
                 "markLine": {
                     "symbol": "none",
                     "lineStyle": {"type": "dashed", "color": "#b91c1c"},
-                    "label": {"formatter": _("单一来源阈值 {}%").format(_pct(threshold))},
+                    "label": {
+                        "position": "insideEndTop",
+                        "formatter": _("单一来源阈值 %(t)s%%") % {"t": _pct(threshold)},
+                    },
                     "data": [{"yAxis": _pct(threshold)}],
                 },
             },
@@ -75,7 +78,10 @@ def node_option(
                 "markLine": {
                     "symbol": "none",
                     "lineStyle": {"type": "dotted", "color": "#7c3aed"},
-                    "label": {"formatter": _("HHI 高度集中 {}").format(hhi_high)},
+                    "label": {
+                        "position": "insideEndTop",
+                        "formatter": _("HHI 高度集中 %(h)s") % {"h": hhi_high},
+                    },
                     "data": [{"yAxis": hhi_high}],
                 },
             },

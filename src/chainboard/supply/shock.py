@@ -6,7 +6,7 @@ cascade itself is ``chainboard_analytics.supply.simulate_shock`` (proportional i
 model, first order and propagated; docs/analytics/supply.md). Nothing is written.
 
 Scope: totals and node rows are aggregates (shown with the chain); firm rows are only the
-firms the user may see (``selectors.firm_q``).
+chain's firms the user may see (``selectors.firm_q``).
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ class ShockView:
     removed_sales: float | None  # None when it would reveal an out-of-scope firm's sales
     summary: dict[str, dict[str, Any]]  # scope "all" / "local" → figures
     nodes: list[dict[str, Any]]
-    firms: list[dict[str, Any]]
-    hidden_firms: int  # firms hit that the user may not see (counted, not listed)
+    firms: list[dict[str, Any]]  # the chain's firms hit hardest that the user may see
+    hidden_firms: int  # the chain's firms hit that the user may not see (counted, not listed)
     labels: dict[str, Any] = field(default_factory=dict)
 
 
@@ -138,7 +138,12 @@ def shock_simulate(
         nodes.append(r | {"node_id": node_id, "name": node_names.get(node_id, "")})
     nodes.sort(key=lambda r: (-r["purchases_at_risk_propagated"], node_order.get(r["node_id"], 0)))
 
-    hit = result.firms[(~result.firms["removed"]) & (result.firms["loss_share_propagated"] > 0)]
+    in_chain = set(links["uscc"])
+    hit = result.firms[
+        (~result.firms["removed"])
+        & (result.firms["loss_share_propagated"] > 0)
+        & result.firms["uscc"].isin(in_chain)
+    ]
     ids = dict(SupplyFirm.objects.filter(run=run).values_list("uscc", "pk"))
     visible_ids = selectors.visible_firm_ids(user, {ids[u] for u in hit["uscc"] if u in ids})
     shown = hit[hit["uscc"].map(lambda u: ids.get(u) in visible_ids)]

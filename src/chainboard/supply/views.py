@@ -19,7 +19,7 @@ from chainboard.supply import charts, selectors
 from chainboard.supply.models import SupplyFirm, SupplyRun
 from chainboard.supply.risk import DEFAULT_RULES
 
-PAGE_SIZE = 25
+PAGE_SIZE = 20
 VERDICT_LABELS = {
     "high": gettext_lazy("高风险"),
     "watch": gettext_lazy("需关注"),
@@ -98,7 +98,7 @@ def _backup_reason(b: Any) -> str:
     parts = [match, str(TIER_LABELS.get(b.tier, "")), str(CAPACITY_LABELS[b.capacity_source])]
     if b.already_supplies_buyer:
         parts.append(_("已在向该企业供货"))
-    return "；".join(p for p in parts if p)
+    return _("；").join(p for p in parts if p)  # the list separator: "；" or "; "
 
 
 def _dependence_rows(request: HttpRequest, run: SupplyRun, chain: Chain) -> dict[str, Any]:
