@@ -72,11 +72,11 @@ def panorama_option(p: Panorama) -> dict[str, Any]:
                 "value": v.firms,
                 "symbol": "rect",
                 "symbolSize": [BOX_W - v.depth * INDENT, BOX_H],
+                # no border: ECharts scales a rect symbol's stroke and dash pattern with the
+                # box's width/height ratio (thick dotted sides); missing = pale red fill
                 "itemStyle": {
-                    "color": "#ffffff" if missing else color,
-                    "borderColor": "#dc2626" if missing else color,
-                    "borderWidth": 2,
-                    "borderType": "dashed" if missing else "solid",
+                    "color": "#fef2f2" if missing else color,
+                    "borderWidth": 0,
                     "opacity": 0.75 if v.status == "group" else 1,
                 },
                 "label": {
@@ -141,6 +141,9 @@ def panorama_option(p: Panorama) -> dict[str, Any]:
             {
                 "type": "graph",
                 "layout": "none",
+                # one scale for x and y: ECharts keeps node boxes at their pixel size, so an
+                # unequal scale would squash them vertically
+                "preserveAspect": "contain",
                 "roam": True,
                 "left": BOX_W / 2 + 8,
                 "right": BOX_W / 2 + 8,
@@ -227,14 +230,29 @@ def services_option(p: Panorama, providers: dict[int, list[str]]) -> dict[str, A
         children = [{"name": name, "value": 1} for name in firms[:8]]
         if len(firms) > 8:
             children.append({"name": f"… 另 {len(firms) - 8} 家", "value": 1})
+        missing = v.status == "missing"
         kinds.setdefault(v.node.get_service_kind_display(), []).append(
             {
                 "name": f"{v.node.name}（{v.firms}家）",
                 "children": children,
                 "itemStyle": {
-                    "color": STATUS_COLORS.get(v.status, "#2563eb"),
-                    "borderColor": "#dc2626" if v.status == "missing" else None,
+                    "color": "#dc2626" if missing else STATUS_COLORS.get(v.status, "#2563eb"),
                 },
+                # the page's legend: missing services in a red (dashed) frame
+                **(
+                    {
+                        "label": {
+                            "color": "#b91c1c",
+                            "borderColor": "#dc2626",
+                            "borderType": "dashed",
+                            "borderWidth": 1,
+                            "borderRadius": 3,
+                            "padding": [2, 4],
+                        }
+                    }
+                    if missing
+                    else {}
+                ),
             }
         )
     root = {
@@ -293,6 +311,8 @@ def cluster_trend_option(
                 "data": [yi(targets[y]) if y in targets else None for y in years],
                 "itemStyle": {"color": "#b91c1c"},
                 "lineStyle": {"type": "dashed"},
+                "symbolSize": 10,  # a single target year is one point: keep it visible
+                "z": 3,
                 "connectNulls": True,
             },
             {

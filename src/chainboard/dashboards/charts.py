@@ -59,7 +59,7 @@ def revenue_trend(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     years = [str(r["year"]) for r in rows]
     return {
         "color": PALETTE,
-        "tooltip": {"trigger": "axis", "valueFormatter": "(v) => v + ' 亿元'"},
+        "tooltip": {"trigger": "axis", "valueSuffix": " 亿元"},
         "legend": {"data": ["营业收入", "其中规上", "实缴税金"]},
         "grid": {"left": 60, "right": 60},
         "xAxis": {"type": "category", "data": years},

@@ -96,7 +96,7 @@ def coverage_bars(
 ) -> dict[str, Any]:
     labels = [str(r["label"]) for r in rows]
     return {
-        "tooltip": {"trigger": "axis", "valueFormatter": "(v) => v + '%'"},
+        "tooltip": {"trigger": "axis", "valueSuffix": "%"},
         "legend": {"data": [label for _, label in kinds], "top": 0},
         "grid": {"left": 50, "right": 20, "top": 40, "bottom": 80},
         "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 30, "interval": 0}},

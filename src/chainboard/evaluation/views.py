@@ -113,7 +113,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     names_4754 = IndustryCode.objects.in_bulk([r["key"] for r in by_industry])
     for r in by_industry:
         code = names_4754.get(r["key"])
-        r["label"] = f"{r['key']} {code.name[:6]}" if code else r["key"]
+        r["label"] = f"{r['key']} {_short_industry(code.name)}" if code else r["key"]
     matrix = selectors.migration_matrix(results)
     tops = [
         (
@@ -141,6 +141,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_publish": selectors._is_evaluator(request.user) and not run.published,
     }
     return render(request, "evaluation/run.html", context)
+
+
+def _short_industry(name: str) -> str:
+    """电气机械和器材制造业 → 电气机械和器材; long names end in … rather than mid-word."""
+    short = name.removesuffix("制造业").removesuffix("业")
+    return short if len(short) <= 8 else short[:7] + "…"
 
 
 @login_required
