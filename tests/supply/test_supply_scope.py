@@ -142,3 +142,13 @@ def test_api_is_scoped(net, stored, ningjin_user, admin_user, client):  # type: 
     client.force_login(admin_user)
     assert client.get(f"/api/supply/runs/{stored.pk}/pairs").json()["count"] == 6
     assert [r["id"] for r in client.get("/api/supply/runs").json()] == [stored.pk]
+
+
+def test_draft_runs_only_for_those_who_run_analyses(net, stored, city_analyst):  # type: ignore[no-untyped-def]
+    from chainboard.supply.models import RunStatus
+    from tests.supply.factories import SupplyRunFactory
+
+    draft = SupplyRunFactory(region=net.chain.region, status=RunStatus.DRAFT)
+    firm_user = UserFactory(role="enterprise", scope_enterprise=net.firms["A"])
+    assert set(selectors.runs_visible(city_analyst)) == {stored, draft}
+    assert set(selectors.runs_visible(firm_user)) == {stored}

@@ -40,9 +40,16 @@ from chainboard.supply.models import (
 AnyUser = User | AnonymousUser | None
 
 
+RUNNER_ROLES = (Role.ADMIN, Role.ANALYST, Role.REGION_STAFF)
+
+
 def runs_visible(user: AnyUser) -> QuerySet[SupplyRun]:
-    """Runs of the regions whose chains the user sees (their subtree and the regions above)."""
-    return SupplyRun.objects.filter(chain_q(user)).select_related("region", "created_by")
+    """Runs of the regions whose chains the user sees (their subtree and the regions above);
+    unpublished (draft) runs only for the roles that run analyses."""
+    qs = SupplyRun.objects.filter(chain_q(user)).select_related("region", "created_by")
+    if not (isinstance(user, User) and (user.is_superuser or user.role in RUNNER_ROLES)):
+        qs = qs.exclude(status=RunStatus.DRAFT)
+    return qs
 
 
 def run_get(*, user: AnyUser, pk: int) -> SupplyRun:
