@@ -33,7 +33,7 @@ def map_city(data: dict[str, Any], scope_code: str | None) -> str | None:
             )
             return cities.most_common(1)[0][0] if cities else None
         return scope_code[:4] + "00"
-    cities = Counter({})
+    cities: Counter[str] = Counter()
     for code, v in data["by_region"].items():
         cities[code[:4] + "00"] += v["n"]
     return cities.most_common(1)[0][0] if cities else None
