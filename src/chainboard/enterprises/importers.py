@@ -231,11 +231,13 @@ class FiguresImporter:
             actor.scope_enterprise_id if actor is not None and actor.role == "enterprise" else None
         )
         years = sorted({r.values["year"] for r in rows if "year" in r.values})
-        present = [c.field for c in self.columns if c.field in FIGURE_TITLES]
+        # Every figure and the creation time: an update is saved (and its history snapshot
+        # taken) from a whole row, not only from the columns this file carries.
+        stored_fields = list(FIGURE_TITLES)
         current: dict[tuple[int, int], tuple[Any, ...]] = {}
         firm_ids = set(existing.values())
         stored = EnterpriseYear.objects.filter(year__in=years).values_list(
-            "pk", "enterprise_id", "year", *present
+            "pk", "enterprise_id", "year", "created_at", *stored_fields
         )
         batches = (
             [stored]
@@ -243,9 +245,10 @@ class FiguresImporter:
             else [stored.filter(enterprise_id__in=c) for c in _chunks(sorted(firm_ids))]
         )
         for batch in batches:
-            for pk, firm_id, year, *values in batch:
+            for pk, firm_id, year, created_at, *values in batch:
                 if firm_id in firm_ids:
-                    current[(firm_id, year)] = (pk, dict(zip(present, values, strict=True)))
+                    old_values = dict(zip(stored_fields, values, strict=True))
+                    current[(firm_id, year)] = (pk, created_at, old_values)
         seen: dict[tuple[str, int], int] = {}
         plan = Plan()
         for row in rows:
@@ -270,11 +273,17 @@ class FiguresImporter:
             if known is None:
                 plan.creates.append({"enterprise_id": firm_id, "year": v["year"], **data})
                 continue
-            pk, old = known
+            pk, created_at, old = known
             changed = {k for k, val in data.items() if not _same(old[k], val)}
             if changed:
                 plan.updates.append(
-                    EnterpriseYear(pk=pk, enterprise_id=firm_id, year=v["year"], **{**old, **data})
+                    EnterpriseYear(
+                        pk=pk,
+                        enterprise_id=firm_id,
+                        year=v["year"],
+                        created_at=created_at,
+                        **{**old, **data},
+                    )
                 )
                 plan.update_fields |= changed
             else:

@@ -27,7 +27,14 @@ from chainboard.imports.cells import (
 from chainboard.imports.models import ImportBatch
 from chainboard.imports.runner import Column, ErrorSink, ParsedRow, WriteCounts
 from chainboard.projects import services
-from chainboard.projects.models import Batch, Project, ProjectKind, ProjectSource, Stage
+from chainboard.projects.models import (
+    Batch,
+    Project,
+    ProjectKind,
+    ProjectSource,
+    Stage,
+    YearPlan,
+)
 from chainboard.projects.scope import can_place, project_q
 
 
@@ -104,6 +111,7 @@ class Plan:
     creates: list[dict[str, Any]] = field(default_factory=list)
     updates: list[tuple[Project, dict[str, Any]]] = field(default_factory=list)
     plans: list[tuple[str, int, Decimal]] = field(default_factory=list)
+    plan_only: int = 0  # known projects whose only change is a year plan
     unchanged: int = 0
 
 
@@ -151,6 +159,12 @@ class ProjectImporter:
         batches = {b.name: b for b in Batch.objects.all()}
         codes = [r.values["code"] for r in rows if r.values.get("code")]
         existing = {p.code: p for p in Project.objects.filter(code__in=codes)}
+        known_plans = {
+            (code, year): amount
+            for code, year, amount in YearPlan.objects.filter(project__code__in=codes).values_list(
+                "project__code", "year", "planned_wan_yuan"
+            )
+        }
         allowed = (
             set(existing)
             if actor is None
@@ -246,7 +260,10 @@ class ProjectImporter:
                     title = FIELD_TITLES.get(name, "")
                     errors.add(n, title, v.get(name) if name in v else None, "；".join(messages))
                 continue
-            if v.get("plan_year"):
+            plan_changed = bool(v.get("plan_year")) and (
+                known_plans.get((code, v["plan_year"])) != v["plan_wan_yuan"]
+            )
+            if plan_changed:
                 plan.plans.append((code, v["plan_year"], v["plan_wan_yuan"]))
             if project is None:
                 plan.creates.append({"code": code, **data})
@@ -254,7 +271,9 @@ class ProjectImporter:
             changed = {k: val for k, val in data.items() if getattr(project, k) != val}
             if changed:
                 plan.updates.append((project, changed))
-            elif not v.get("plan_year"):
+            elif plan_changed:
+                plan.plan_only += 1
+            else:
                 plan.unchanged += 1
         return plan
 
@@ -271,8 +290,10 @@ class ProjectImporter:
         )
         for code, year, amount in plan.plans:
             project = Project.objects.get(pk=by_code[code])
-            services.year_plan_set(project=project, year=year, planned_wan_yuan=amount, actor=actor)
-        return WriteCounts(len(plan.creates), len(plan.updates), plan.unchanged)
+            services.year_plan_set(
+                project=project, year=year, planned_wan_yuan=amount, actor=actor, reason=reason
+            )
+        return WriteCounts(len(plan.creates), len(plan.updates) + plan.plan_only, plan.unchanged)
 
 
 def _fields(project: Project | None) -> dict[str, Any]:

@@ -351,7 +351,7 @@ def problem_resolve(*, update: ProjectUpdate, actor: Any, on: dt.date | None = N
 
 @transaction.atomic
 def year_plan_set(
-    *, project: Project, year: int, planned_wan_yuan: Decimal, actor: Any
+    *, project: Project, year: int, planned_wan_yuan: Decimal, actor: Any, reason: str = "年度计划"
 ) -> YearPlan:
     if actor is not None:
         scope.require_project_editor(actor, project)
@@ -360,7 +360,7 @@ def year_plan_set(
     )
     row.planned_wan_yuan = planned_wan_yuan
     row.full_clean()
-    _history(row, actor, "年度计划")
+    _history(row, actor, reason)
     row.save()
     return row
 

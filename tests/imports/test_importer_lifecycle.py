@@ -1,0 +1,247 @@
+"""Every registered importer, the same life: create → re-import unchanged → re-import changed.
+
+Each step checks the counts, the stored values and the history rows (how many, which change
+reason). A new importer registered in ``IMPORTERS`` must add its :class:`Lifecycle` to
+``LIFECYCLES`` below, or ``test_every_registered_importer_has_a_lifecycle`` fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.factories import EnterpriseFactory, make_uscc
+from tests.imports.filemaker import ENTERPRISE_HEADERS, write_csv, write_xlsx
+
+from chainboard.enterprises.importers import IMPORTERS
+from chainboard.enterprises.models import Enterprise, EnterpriseYear
+from chainboard.imports.runner import run_import
+from chainboard.projects.models import Project, YearPlan
+from chainboard.strategy.models import PanelValue
+
+pytestmark = pytest.mark.django_db
+
+FIRM1 = make_uscc("130528", 501)
+FIRM2 = make_uscc("130528", 502)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """One importer's scenario: two records, the second file changes one value of the first."""
+
+    kind: str
+    rows: Callable[[bool], list[list[Any]]]  # rows(changed) → header + 2 data rows
+    value: Callable[[], Any]  # the stored value the change touches
+    before: Any
+    after: Any
+    history: Callable[[], Any]  # history queryset of every record the file writes
+    setup: Callable[[], None] = lambda: None
+
+
+def _firms(changed: bool) -> list[list[Any]]:
+    return [
+        ENTERPRISE_HEADERS,
+        [FIRM1, "宁晋示例电缆有限公司", "130528", "", "3831", "是", "2015-06-01", "电缆"],
+        [
+            FIRM2,
+            "宁晋示例电缆集团有限公司" if changed else "宁晋示例线缆有限公司",
+            "130528",
+            "",
+            "3831",
+            "否",
+            "2019-03-01",
+            "线缆",
+        ],
+    ]
+
+
+def _two_firms() -> None:
+    EnterpriseFactory(uscc=FIRM1)
+    EnterpriseFactory(uscc=FIRM2)
+
+
+def _figures(changed: bool) -> list[list[Any]]:
+    return [
+        ["统一社会信用代码", "年份", "营业收入(万元)", "实缴税金(万元)", "年平均职工人数(人)"],
+        [FIRM1, 2024, 1200.5, 30, 88],
+        [FIRM2, 2024, 3456.78 if not changed else 3500, 41.2, 120],
+    ]
+
+
+def _panel(changed: bool) -> list[list[Any]]:
+    return [
+        ["行政区划代码", "行业代码", "年份", "数值", "指标"],
+        ["130528", "3831", 2023, 98000, "营业收入"],
+        ["130528", "3831", 2023, 1500 if not changed else 1650, "从业人员"],
+    ]
+
+
+PROJECT_HEADERS = [
+    "项目编号",
+    "项目名称",
+    "行政区划代码",
+    "投资主体",
+    "建设性质",
+    "项目来源",
+    "总投资(万元)",
+    "阶段",
+    "签约日期",
+    "计划年份",
+    "年度计划投资(万元)",
+]
+
+
+def _projects(changed: bool) -> list[list[Any]]:
+    return [
+        PROJECT_HEADERS,
+        [
+            "NJ-101",
+            "宁晋电池片项目",
+            "130528",
+            "示例能源",
+            "新建",
+            "招商引资",
+            35000,
+            "签约",
+            "2025-01-08",
+            2025,
+            12000,
+        ],
+        [
+            "NJ-102",
+            "宁晋电缆技改项目",
+            "130528",
+            "示例电缆",
+            "技改",
+            "技改",
+            8000 if not changed else 9500,
+            "签约",
+            "2025-02-01",
+            "",
+            "",
+        ],
+    ]
+
+
+def _history_of(model: Any, **filters: Any) -> Callable[[], Any]:
+    return lambda: model.history.filter(**filters)
+
+
+LIFECYCLES = {
+    "enterprises": Lifecycle(
+        kind="enterprises",
+        rows=_firms,
+        value=lambda: Enterprise.objects.get(uscc=FIRM2).name,
+        before="宁晋示例线缆有限公司",
+        after="宁晋示例电缆集团有限公司",
+        history=_history_of(Enterprise, uscc__in=[FIRM1, FIRM2]),
+    ),
+    "figures": Lifecycle(
+        kind="figures",
+        rows=_figures,
+        value=lambda: (
+            EnterpriseYear.objects.get(enterprise__uscc=FIRM2, year=2024).revenue_wan_yuan
+        ),
+        before=Decimal("3456.78"),
+        after=Decimal("3500"),
+        history=_history_of(EnterpriseYear, enterprise__uscc__in=[FIRM1, FIRM2]),
+        setup=_two_firms,
+    ),
+    "strategy_panel": Lifecycle(
+        kind="strategy_panel",
+        rows=_panel,
+        value=lambda: PanelValue.objects.get(region_id="130528", measure="employment").value,
+        before=Decimal(1500),
+        after=Decimal(1650),
+        history=_history_of(PanelValue, region_id="130528", industry_id="3831"),
+    ),
+    "projects": Lifecycle(
+        kind="projects",
+        rows=_projects,
+        value=lambda: Project.objects.get(code="NJ-102").total_investment_wan_yuan,
+        before=Decimal(8000),
+        after=Decimal(9500),
+        history=_history_of(Project, code__in=["NJ-101", "NJ-102"]),
+    ),
+}
+
+
+def test_every_registered_importer_has_a_lifecycle() -> None:
+    assert set(IMPORTERS) <= set(LIFECYCLES), set(IMPORTERS) - set(LIFECYCLES)
+
+
+def _run(kind: str, path: Path) -> Any:
+    outcome = run_import(IMPORTERS[kind](), path, actor=None)
+    assert outcome.ok, [e.text() for e in outcome.errors]
+    return outcome
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_csv], ids=["xlsx", "csv"])
+@pytest.mark.parametrize("kind", sorted(LIFECYCLES))
+def test_create_reimport_unchanged_reimport_changed(
+    kind: str, writer: Callable[..., Path], tmp_path: Path
+) -> None:
+    life = LIFECYCLES[kind]
+    life.setup()
+    suffix = ".xlsx" if writer is write_xlsx else ".csv"
+    original = writer(tmp_path / f"v1{suffix}", life.rows(False))
+    changed = writer(tmp_path / f"v2{suffix}", life.rows(True))
+    history_before = life.history().count()
+
+    first = _run(kind, original)
+    created = first.counts.created + first.counts.updated  # figures of a known firm: created
+    assert created == 2 and first.batch.status == "committed"
+    assert life.value() == life.before
+    first_rows = life.history().count() - history_before
+    assert first_rows >= 2
+    reason = first.batch.change_reason
+    assert set(life.history().values_list("history_change_reason", flat=True)) >= {reason}
+
+    again = _run(kind, original)
+    assert (again.counts.created, again.counts.updated, again.counts.unchanged) == (0, 0, 2)
+    assert life.value() == life.before
+    assert life.history().count() - history_before == first_rows  # nothing changed, nothing kept
+
+    third = _run(kind, changed)
+    assert (third.counts.created, third.counts.updated, third.counts.unchanged) == (0, 1, 1)
+    assert life.value() == life.after
+    assert life.history().count() - history_before == first_rows + 1
+    latest = life.history().order_by("-history_id").first()
+    assert latest.history_change_reason == third.batch.change_reason
+    assert latest.history_type == "~"
+
+
+def test_figures_update_keeps_the_columns_the_file_does_not_carry(tmp_path: Path) -> None:
+    """A file with only 营业收入 updates that column; the other figures stay, in the row and in
+    its history snapshot."""
+    _two_firms()
+    _run("figures", write_xlsx(tmp_path / "full.xlsx", _figures(False)))
+    only_revenue = [["统一社会信用代码", "年份", "营业收入(万元)"], [FIRM1, 2024, 999]]
+    _run("figures", write_xlsx(tmp_path / "rev.xlsx", only_revenue))
+    row = EnterpriseYear.objects.get(enterprise__uscc=FIRM1, year=2024)
+    assert (row.revenue_wan_yuan, row.tax_paid_wan_yuan, row.employees) == (
+        Decimal(999),
+        Decimal(30),
+        88,
+    )
+    snapshot = row.history.order_by("-history_id").first()
+    assert (snapshot.revenue_wan_yuan, snapshot.tax_paid_wan_yuan, snapshot.employees) == (
+        Decimal(999),
+        Decimal(30),
+        88,
+    )
+    assert snapshot.created_at == row.created_at
+
+
+def test_project_year_plan_reimport_records_no_history(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "p.xlsx", _projects(False))
+    first = _run("projects", path)
+    plan = YearPlan.objects.get(project__code="NJ-101", year=2025)
+    assert plan.history.count() == 1
+    assert plan.history.get().history_change_reason == first.batch.change_reason
+    _run("projects", path)
+    assert plan.history.count() == 1
