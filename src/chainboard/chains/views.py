@@ -9,13 +9,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from chainboard.accounts.scope import authenticated
 from chainboard.chains import charts, clusters, exports, selectors, services
 from chainboard.chains.models import Chain, LinkState
+from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound
 
 
@@ -164,45 +166,27 @@ def _stamp() -> str:
 
 
 @login_required
-def export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+def export_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     chain = _chain(request, pk)
     path = exports.chain_workbook(user=request.user, chain=chain, year=_year(request))
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"{chain.region.name}{chain.name}-{_stamp()}.xlsx",
-    )
-    path.unlink()
-    return response
+    return download(path, f"{chain.region.name}{chain.name}-{_stamp()}.xlsx")
 
 
 @login_required
-def export_svg(request: HttpRequest, pk: int) -> HttpResponse:
+def export_svg(request: HttpRequest, pk: int) -> HttpResponseBase:
     chain = _chain(request, pk)
     p = selectors.chain_panorama(user=request.user, chain=chain, year=_year(request))
     svg = charts.panorama_svg(
         p, title=f"{chain.region.name}{chain.name}全景图（{p.year or '—'}年）"
     )
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    name = f"{chain.region.name}{chain.name}全景图.svg"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return download(svg, f"{chain.region.name}{chain.name}全景图.svg")
 
 
 @login_required
-def brief_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def brief_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     chain = _chain(request, pk)
     pdf = exports.chain_brief_pdf(request=request, chain=chain, year=_year(request))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"{chain.region.name}{chain.name}简报.pdf"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(name)}"
-    return response
+    return download(pdf, f"{chain.region.name}{chain.name}简报.pdf", inline=True)
 
 
 # --- clusters ---------------------------------------------------------------------------------

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
+from chainboard.core.downloads import download
 from chainboard.core.errors import NotFound
 from chainboard.dashboards import charts
 from chainboard.enterprises import selectors
@@ -35,15 +37,13 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_export(request: HttpRequest) -> FileResponse:
+def enterprise_export(request: HttpRequest) -> HttpResponseBase:
     filterset = EnterpriseFilter(
         request.GET, queryset=selectors.enterprise_list(user=request.user), user=request.user
     )
     path = write_enterprises_xlsx(filterset.qs.order_by("name", "pk").iterator(chunk_size=2000))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"企业名录-{stamp}.xlsx")
-    path.unlink()  # the open handle keeps the data readable on POSIX
-    return response
+    return download(path, f"企业名录-{stamp}.xlsx")
 
 
 @login_required

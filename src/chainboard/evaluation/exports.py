@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from chainboard_analytics.evaluation import MuMethod
+from chainboard_analytics.exports import Col, Kind, Workbook, write_csv
 
 HEAD = ["统一社会信用代码", "企业名称", "总得分", "排名", "等级"]
 TAIL = ["评价分组", "组内企业数", "上年等级", "等级说明"]
@@ -90,18 +91,38 @@ def result_frame_from_rows(results: Iterable[Any], method: MuMethod) -> pd.DataF
     return _ints(pd.DataFrame(rows, columns=columns(method)))
 
 
+#: column kinds by title; other numeric columns (indicator values and scores) show 2 decimals
+KINDS: dict[str, Kind] = {
+    "排名": "int",
+    "组内企业数": "int",
+    "未达标项数": "int",
+    "等级说明": "wrap",
+    "差距": "wrap",
+}
+
+
+def _columns(frame: pd.DataFrame, *, decimals: Kind) -> list[Col]:
+    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c].dtype)}
+    return [
+        Col(str(c), KINDS.get(str(c), decimals if c in numeric else "text")) for c in frame.columns
+    ]
+
+
+def _rows(frame: pd.DataFrame) -> Iterable[list[Any]]:
+    for line in frame.itertuples(index=False):
+        yield [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in line]
+
+
 def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "评价结果") -> Path:
-    """Write CSV (UTF-8 with BOM, opens in Excel) or xlsx by the file suffix."""
+    """Write CSV (UTF-8 with BOM, opens in Excel) or xlsx by the file suffix, through the shared
+    safe writer: xlsx values show 2 decimals, the CSV keeps 4 (the published-list precision)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes(1, 2)
-            for i, col in enumerate(frame.columns):
-                ws.set_column(i, i, 40 if col == "等级说明" else max(10, min(28, len(col) * 2)))
+        with Workbook(path, constant_memory=True) as book:
+            book.sheet(sheet, _columns(frame, decimals="num2"), freeze_cols=2).rows(_rows(frame))
     elif path.suffix.lower() == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            write_csv(out, _columns(frame, decimals="num4"), _rows(frame))
     else:
         raise ValueError(f"{path}: the output must end in .csv or .xlsx")
     return path

@@ -7,11 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound
 from chainboard.enterprises.models import QualificationKind
 from chainboard.evaluation import charts, exports, selectors, services
@@ -212,8 +214,13 @@ def firm(request: HttpRequest, uscc: str) -> HttpResponse:
     return render(request, "evaluation/firm.html", {"firm": enterprise, "results": results})
 
 
+def _short(method: MuMethod) -> str:
+    """The method's title without its parenthesised source (file names)."""
+    return method.title.split("（")[0].split("(")[0].strip() or method.title
+
+
 @login_required
-def run_export(request: HttpRequest, pk: int) -> FileResponse:
+def run_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     run = _run_or_404(request, pk)
     method = _method(run)
     results = selectors.result_list(user=request.user, run=run).order_by(*selectors.RESULT_ORDER)
@@ -222,24 +229,14 @@ def run_export(request: HttpRequest, pk: int) -> FileResponse:
         exports.temp_path(".xlsx"),
     )
     state = "发布" if run.published else "草稿"
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"亩均评价{run.year}-{run.method_id}-{state}.xlsx",
-    )
-    path.unlink()
-    return response
+    return download(path, f"亩均评价-{run.year}年-{_short(method)}-{state}.xlsx")
 
 
 @login_required
-def run_bulletin(request: HttpRequest, pk: int) -> HttpResponse:
+def run_bulletin(request: HttpRequest, pk: int) -> HttpResponseBase:
     run = _run_or_404(request, pk)
     pdf = render_bulletin(run=run, user=request.user, method=_method(run))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''bulletin-{run.year}-{run.method_id}.pdf"
-    )
-    return response
+    return download(pdf, f"亩均评价公告-{run.year}年-{_short(_method(run))}.pdf")
 
 
 # --- tiers and coverage -----------------------------------------------------------------------
@@ -253,7 +250,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @login_required
-def tiers(request: HttpRequest) -> HttpResponse:
+def tiers(request: HttpRequest) -> HttpResponseBase:
     year = _year(request)
     crit = selectors.criteria()
     names = {t.id: t.name for t in crit.tiers}
@@ -276,11 +273,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
             exports.temp_path(".xlsx"),
             sheet="梯度培育",
         )
-        response = FileResponse(
-            path.open("rb"), as_attachment=True, filename=f"梯度培育候选-{names[tier]}-{year}.xlsx"
-        )
-        path.unlink()
-        return response
+        return download(path, f"梯度培育候选-{names[tier]}-{year}年.xlsx")
     page = Paginator(sub.to_dict("records"), PAGE_SIZE).get_page(request.GET.get("page"))
     pivot: dict[str, dict[str, Any]] = {}
     for row in summary:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from chainboard.accounts.scope import authenticated
+from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
 from chainboard.enterprises.importers import IMPORTERS
 from chainboard.imports import services
@@ -109,7 +111,7 @@ def commit(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @login_required
-def errors_xlsx(request: HttpRequest, batch_id: int) -> FileResponse:
+def errors_xlsx(request: HttpRequest, batch_id: int) -> HttpResponseBase:
     b = _batch_or_404(request, batch_id)
     try:
         table = read_table(b.stored_path, b.filename) if Path(b.stored_path).is_file() else None
@@ -124,15 +126,13 @@ def errors_xlsx(request: HttpRequest, batch_id: int) -> FileResponse:
     buffer = io.BytesIO()
     write_errors_xlsx(outcome, buffer)
     buffer.seek(0)
-    return FileResponse(
-        buffer, as_attachment=True, filename=f"错误明细-{Path(b.filename).stem}.xlsx"
-    )
+    return download(buffer, f"错误明细-{Path(b.filename).stem}.xlsx")
 
 
 @login_required
-def template(request: HttpRequest, kind: str) -> FileResponse:
+def template(request: HttpRequest, kind: str) -> HttpResponseBase:
     if kind not in IMPORTERS:
         raise Http404("未知模板")
     importer = IMPORTERS[kind]()
     buffer = template_xlsx(importer)
-    return FileResponse(buffer, as_attachment=True, filename=f"{importer.label}导入模板.xlsx")
+    return download(buffer, f"{importer.label}导入模板.xlsx")
