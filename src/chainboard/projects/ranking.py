@@ -1,33 +1,9 @@
 """月评比: the monthly ranking of counties (or departments) computed from the project data.
 
-For month M of year Y (month number m, last day E, first day of the year J), per county:
-
-==================  ==========================================================  =========
-component           value                                                       default
-==================  ==========================================================  =========
-investment          投资完成率 = Σ 本期完成投资 of weekly updates with J ≤ week ≤ E  w35 b1 c1.2
-                    ÷ (Σ 年度计划投资 of year Y × m / 12)
-on_time_start       按期开工率 = projects planned to start in [J, E] that started    w20 b1 c1
-                    on or before the planned date ÷ projects planned to start then
-new_signed          新签约项目数 = projects with 签约日期 in month M                  w15 b2 c1.5
-over_100m           过亿项目数 = projects signed by E with 总投资 ≥ 1亿元             w10 b10 c1.5
-problems_resolved   问题解决率 = problems raised in weekly updates (J ≤ week ≤ E)    w10 b1 c1
-                    resolved by E ÷ problems raised (no problem raised → 1)
-punctuality         周调度按时率 = weekly updates filed on time for the weeks whose  w10 b1 c1
-                    Monday is in M, over projects under construction that week
-                    (started, not yet producing) ÷ such project-weeks (none → 1)
-==================  ==========================================================  =========
-
-component score = weight × min(value ÷ benchmark, cap); a value that cannot be computed (no
-plan, no project due to start) scores 0. Score = Σ component scores, rounded to 0.01. Rank: by
-score, highest first; equal scores share a rank (1, 2, 2, 4). Archived projects are left out.
-The weights, benchmarks and caps are a :class:`RankingMethod` row, editable in the admin; the
-defaults follow the published examples in ``shared/research/policy-facts.md`` §4.3 (延安: progress
-= 60 × completed ÷ annual plan; value ÷ benchmark × weight with caps).
-
-Period result (季 / 半年): quarter = 0.7 × mean of its monthly scores + 0.3 × 季观摩 score;
-half year = 0.5 × mean monthly + 0.2 × mean 季观摩 of its two quarters + 0.3 × 半年考核 score.
-A missing part drops out and the remaining weights are rescaled to sum to 1.
+The formula, its defaults and its source are documented in
+:mod:`chainboard_analytics.projects.ranking`; this module counts each county's inputs from the
+tables (one aggregate query per component) and hands them over as plain numbers. The weights,
+benchmarks and caps are a :class:`RankingMethod` row, editable in the admin.
 """
 
 from __future__ import annotations
@@ -36,7 +12,7 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -54,28 +30,20 @@ from chainboard.projects.models import (
     ReviewScore,
     YearPlan,
 )
-
-COMPONENTS: dict[str, str] = {
-    "investment": "投资完成率",
-    "on_time_start": "按期开工率",
-    "new_signed": "新签约项目数",
-    "over_100m": "过亿项目数",
-    "problems_resolved": "问题解决率",
-    "punctuality": "周调度按时率",
-}
-DEFAULT_COMPONENTS: dict[str, dict[str, float]] = {
-    "investment": {"weight": 35, "benchmark": 1, "cap": 1.2},
-    "on_time_start": {"weight": 20, "benchmark": 1, "cap": 1},
-    "new_signed": {"weight": 15, "benchmark": 2, "cap": 1.5},
-    "over_100m": {"weight": 10, "benchmark": 10, "cap": 1.5},
-    "problems_resolved": {"weight": 10, "benchmark": 1, "cap": 1},
-    "punctuality": {"weight": 10, "benchmark": 1, "cap": 1},
-}
-DEFAULT_PERIOD: dict[str, dict[str, float]] = {
-    "quarter": {"monthly": 0.7, "quarter": 0.3},
-    "half": {"monthly": 0.5, "quarter": 0.2, "half": 0.3},
-}
-CENT = Decimal("0.01")
+from chainboard_analytics.projects.ranking import (
+    COMPONENTS,
+    DEFAULT_COMPONENTS,
+    DEFAULT_PERIOD,
+    MonthInputs,
+    competition_ranks,
+    component_values,
+    filed_on_time,
+    mean_score,
+    mondays,
+    period_score,
+    score_components,
+    under_construction,
+)
 
 
 def ranking_method_get() -> RankingMethod:
@@ -119,10 +87,6 @@ class RankRow:
         return None if self.previous_rank is None else self.previous_rank - self.rank
 
 
-def _ratio(num: float, den: float) -> float | None:
-    return num / den if den else None
-
-
 def ranking_compute(
     month: dt.date,
     *,
@@ -134,7 +98,6 @@ def ranking_compute(
     method = method or ranking_method_get()
     first, end = month_bounds(month)
     jan1 = first.replace(month=1)
-    m = first.month
     qs = (projects if projects is not None else Project.objects.all()).filter(archived=False)
     group = "region_id" if scope == RankingScope.REGION else "responsible_department"
     if scope != RankingScope.REGION:
@@ -193,38 +156,35 @@ def ranking_compute(
     keys = set(qs.values_list(group, flat=True).distinct())
     labels = _labels(keys, scope)
     rows: list[RankRow] = []
-    config = method.components
     for key in keys:
         n_due, n_ok = starts.get(key, (0, 0))
         n_raised, n_resolved = problems.get(key, (0, 0))
-        plan_to_date = float(plan.get(key) or 0) * m / 12
-        values: dict[str, float | None] = {
-            "investment": _ratio(float(done.get(key) or 0), plan_to_date),
-            "on_time_start": _ratio(n_ok, n_due),
-            "new_signed": float(signed.get(key, 0)),
-            "over_100m": float(big.get(key, 0)),
-            "problems_resolved": _ratio(n_resolved, n_raised) if n_raised else 1.0,
-            "punctuality": _ratio(on_time.get(key, 0), expected[key]) if expected.get(key) else 1.0,
-        }
-        row = RankRow(str(key), labels.get(key, str(key)), values)
-        for name, value in values.items():
-            c = config.get(name)
-            if not c or not c.get("weight"):
-                continue
-            ratio = 0.0 if value is None else min(value / float(c["benchmark"]), float(c["cap"]))
-            row.scores[name] = Decimal(str(float(c["weight"]) * ratio)).quantize(
-                CENT, ROUND_HALF_UP
-            )
-        row.score = sum(row.scores.values(), Decimal(0)).quantize(CENT, ROUND_HALF_UP)
-        rows.append(row)
+        inputs = MonthInputs(
+            done_wan_yuan=float(done.get(key) or 0),
+            plan_wan_yuan=float(plan.get(key) or 0),
+            starts_due=n_due,
+            starts_on_time=n_ok,
+            signed=signed.get(key, 0),
+            over_100m=big.get(key, 0),
+            problems_raised=n_raised,
+            problems_resolved=n_resolved,
+            weeks_expected=expected.get(key, 0),
+            weeks_on_time=on_time.get(key, 0),
+        )
+        values = component_values(inputs, first.month)
+        scores, total = score_components(values, method.components)
+        rows.append(RankRow(str(key), labels.get(key, str(key)), values, scores, total))
     return _rank(rows)
 
 
 def _rank(rows: list[RankRow]) -> list[RankRow]:
-    rows.sort(key=lambda r: (-r.score, r.key))
-    for i, row in enumerate(rows):
-        row.rank = rows[i - 1].rank if i and rows[i - 1].score == row.score else i + 1
-    return rows
+    """Order ``rows`` by score and set their competition rank (ties share a rank)."""
+    by_key = {r.key: r for r in rows}
+    out = []
+    for key, _score, rank in competition_ranks((r.key, r.score) for r in rows):
+        by_key[key].rank = rank
+        out.append(by_key[key])
+    return out
 
 
 def _labels(keys: set[Any], scope: str) -> dict[Any, str]:
@@ -236,30 +196,23 @@ def _labels(keys: set[Any], scope: str) -> dict[Any, str]:
 def _punctuality(
     qs: QuerySet[Project], upd: QuerySet[ProjectUpdate], group: str, first: dt.date, end: dt.date
 ) -> tuple[dict[Any, int], dict[Any, int]]:
-    mondays = [
-        first + dt.timedelta(days=d)
-        for d in range((end - first).days + 1)
-        if (first + dt.timedelta(days=d)).weekday() == 0
-    ]
+    weeks = mondays(first, end)
     expected: dict[Any, int] = defaultdict(int)
     building: dict[int, Any] = {}
     for pk, key, started, producing in qs.filter(
         started_on__isnull=False, started_on__lte=end
     ).values_list("pk", group, "started_on", "producing_on"):
-        for monday in mondays:
-            if started <= monday and (producing is None or producing > monday):
+        for monday in weeks:
+            if under_construction(monday, started, producing):
                 expected[key] += 1
                 building.setdefault(pk, key)
     on_time: dict[Any, int] = defaultdict(int)
-    if mondays:
-        for pk, week, submitted in upd.filter(week__in=mondays).values_list(
+    if weeks:
+        for pk, week, submitted in upd.filter(week__in=weeks).values_list(
             "project_id", "week", "submitted_at"
         ):
             key = building.get(pk)
-            if key is None:
-                continue
-            started_ok = submitted.date() <= week + dt.timedelta(days=UPDATE_GRACE_DAYS)
-            if started_ok:
+            if key is not None and filed_on_time(submitted.date(), week, UPDATE_GRACE_DAYS):
                 on_time[key] += 1
     return expected, on_time
 
@@ -361,17 +314,10 @@ def period_result(year: int, kind: str, period: int) -> list[PeriodRow]:
     out: list[PeriodRow] = []
     for key in keys:
         parts = {
-            "monthly": _mean(monthly.get(key)),
-            "quarter": _mean(q_scores.get(key)),
+            "monthly": mean_score(monthly.get(key)),
+            "quarter": mean_score(q_scores.get(key)),
             "half": h_scores.get(key),
         }
-        used = {k: v for k, v in parts.items() if v is not None and weights.get(k)}
-        total_w = sum(Decimal(str(weights[k])) for k in used)
-        score = (
-            sum((Decimal(str(weights[k])) * v for k, v in used.items()), Decimal(0)) / total_w
-            if total_w
-            else Decimal(0)
-        )
         out.append(
             PeriodRow(
                 key,
@@ -379,16 +325,10 @@ def period_result(year: int, kind: str, period: int) -> list[PeriodRow]:
                 parts["monthly"],
                 parts["quarter"],
                 parts["half"],
-                score.quantize(CENT, ROUND_HALF_UP),
+                period_score(parts, weights),
             )
         )
-    out.sort(key=lambda r: (-r.score, r.key))
-    for i, row in enumerate(out):
-        row.rank = out[i - 1].rank if i and out[i - 1].score == row.score else i + 1
-    return out
-
-
-def _mean(values: list[Decimal] | None) -> Decimal | None:
-    if not values:
-        return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
+    ranks = {k: r for k, _s, r in competition_ranks((row.key, row.score) for row in out)}
+    for row in out:
+        row.rank = ranks[row.key]
+    return sorted(out, key=lambda r: (r.rank, r.key))

@@ -1,22 +1,15 @@
-"""Targets 目标: formulas over the data, progress, projection to the period end, status; tasks.
+"""Targets 目标: each formula's value over the data; tasks 任务 and their summaries.
 
-Projection (linear in time from the period start):
-
-    elapsed  = (on − start) days,  length = (end − start) days
-    projected = base + (value − base) × length ÷ elapsed
-
-where ``base`` is the value at the start (0 for counts and sums of the period). Level formulas
-(growth rates, the yearly revenue reported for a data year, manual values) are not extrapolated:
-their projection is the current value. Status at ``on``:
-achieved if value ≥ target; on track if projected ≥ target; at risk if projected ≥ 90% of
-target; behind otherwise. After the period end the projection is the final value.
+The projection to the period end, the status and the task summary wording are pure functions
+in :mod:`chainboard_analytics.projects.targets` (formula and source there); this module computes
+a target's current value from the tables and hands it over.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
@@ -33,13 +26,17 @@ from chainboard.projects.models import (
     Target,
     TargetFormula,
     TargetReading,
-    TargetStatus,
     Task,
 )
 from chainboard.projects.scope import require_city_officer
+from chainboard_analytics.projects.targets import (
+    Evaluation,
+    TaskSummary,
+    evaluate,
+    growth_pct,
+    summarise_tasks,
+)
 
-CENT = Decimal("0.01")
-AT_RISK_SHARE = Decimal("0.9")
 RATE_FORMULAS = {TargetFormula.REVENUE_GROWTH, TargetFormula.TECH_INVESTMENT_GROWTH}
 # Formulas whose value is a level (a rate, a reported yearly figure, a typed-in value), not an
 # amount accumulating over the period: their projection is the current value.
@@ -57,10 +54,6 @@ def _investment_done(target: Target, start: dt.date, end: dt.date, kind: str | N
     if kind:
         qs = qs.filter(project__kind=kind)
     return qs.aggregate(s=Sum("investment_period_wan_yuan"))["s"] or Decimal(0)
-
-
-def _growth(now: Decimal, before: Decimal) -> Decimal | None:
-    return None if not before else (now / before - 1) * 100
 
 
 def target_value(target: Target, on: dt.date) -> Decimal | None:
@@ -110,70 +103,27 @@ def target_value(target: Target, on: dt.date) -> Decimal | None:
         now = by_year.get(year) or Decimal(0)
         if f == TargetFormula.REVENUE:
             return now
-        return _growth(now, by_year.get(year - 1) or Decimal(0))
+        return growth_pct(now, by_year.get(year - 1) or Decimal(0))
     if f == TargetFormula.INVESTMENT_DONE:
         return _investment_done(target, start, end, p.get("kind"))
     if f == TargetFormula.TECH_INVESTMENT_GROWTH:
         now = _investment_done(target, start, end, ProjectKind.TECH)
         shift = dt.timedelta(days=364)  # the same weeks one year earlier
         before = _investment_done(target, start - shift, end - shift, ProjectKind.TECH)
-        return _growth(now, before)
+        return growth_pct(now, before)
     raise ValueError(f"unknown formula {f}")
 
 
-@dataclass
-class Evaluation:
-    value: Decimal | None
-    projected: Decimal | None
-    progress: float | None  # value ÷ target
-    status: str
-
-    @property
-    def status_label(self) -> str:
-        return str(TargetStatus(self.status).label)
-
-
-def project_to_end(
-    *, value: Decimal, start: dt.date, end: dt.date, on: dt.date, base: Decimal = Decimal(0)
-) -> Decimal:
-    """Linear projection of ``value`` (``base`` at ``start``) to ``end`` (module docstring)."""
-    if on >= end:
-        return value
-    elapsed = (on - start).days
-    if elapsed <= 0:
-        return value
-    length = (end - start).days
-    return base + (value - base) * Decimal(length) / Decimal(elapsed)
-
-
-def status_for(value: Decimal | None, projected: Decimal | None, target: Decimal) -> str:
-    if value is not None and value >= target:
-        return TargetStatus.ACHIEVED
-    if projected is not None and projected >= target:
-        return TargetStatus.ON_TRACK
-    if projected is not None and projected >= AT_RISK_SHARE * target:
-        return TargetStatus.AT_RISK
-    return TargetStatus.BEHIND
-
-
 def target_evaluate(target: Target, on: dt.date | None = None) -> Evaluation:
+    """``target``'s value at ``on`` (default today), projected to its period end and graded."""
     on = on or timezone.localdate()
-    value = target_value(target, on)
-    if value is None:
-        return Evaluation(None, None, None, TargetStatus.BEHIND)
-    if target.formula in LEVEL_FORMULAS:
-        projected = value
-    else:
-        projected = project_to_end(
-            value=value, start=target.period_start, end=target.period_end, on=on
-        )
-    projected = projected.quantize(CENT, ROUND_HALF_UP)
-    progress = float(value / target.target_value) if target.target_value else None
-    return Evaluation(
-        value.quantize(CENT, ROUND_HALF_UP),
-        projected,
-        progress,
-        status_for(value, projected, target.target_value),
+    return evaluate(
+        target_value(target, on),
+        target=target.target_value,
+        start=target.period_start,
+        end=target.period_end,
+        on=on,
+        level=target.formula in LEVEL_FORMULAS,
     )
 
 
@@ -210,40 +160,8 @@ def _above(user: Any) -> list[str]:
     return [c for c in region.path.split("/") if c] if region is not None else []
 
 
-@dataclass
-class TaskSummary:
-    total: int
-    complete: int
-    rest_min: int | None  # the lowest % complete among the unfinished tasks
-    below_half: int
-
-    @property
-    def text(self) -> str:
-        """Reads like the seeds: "38项任务：3项已全部完成，其余均已完成75%以上"."""
-        if not self.total:
-            return "暂无任务"
-        head = f"共{self.total}项任务：{self.complete}项已全部完成"
-        if self.rest_min is None:
-            return head
-        floor = self.rest_min // 5 * 5
-        tail = f"，其余均已完成{floor}%以上" if floor else "，其余正在推进"
-        if self.below_half and floor < 50:
-            tail = f"，{self.below_half}项完成不足50%"
-        return head + tail
-
-
 def task_summary(tasks: QuerySet[Task]) -> TaskSummary:
-    return _summary(list(tasks.values_list("percent_complete", flat=True)))
-
-
-def _summary(values: list[int]) -> TaskSummary:
-    rest = [v for v in values if v < 100]
-    return TaskSummary(
-        len(values),
-        len(values) - len(rest),
-        min(rest) if rest else None,
-        sum(1 for v in rest if v < 50),
-    )
+    return summarise_tasks(list(tasks.values_list("percent_complete", flat=True)))
 
 
 @dataclass
@@ -289,4 +207,4 @@ def task_groups(tasks: QuerySet[Task], field: str) -> list[dict[str, Any]]:
     groups: dict[str, list[int]] = {}
     for key, pct in tasks.values_list(field, "percent_complete"):
         groups.setdefault(key, []).append(pct)
-    return [{"key": k, "summary": _summary(v)} for k, v in sorted(groups.items())]
+    return [{"key": k, "summary": summarise_tasks(v)} for k, v in sorted(groups.items())]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from chainboard.core.errors import DomainError, NotFound
 from chainboard.projects import exports, ranking, selectors, services
 from chainboard.projects.forms import ProjectFilterForm, ProjectForm, UpdateForm
-from chainboard.projects.models import POOLS, ProjectUpdate, RankingScope, week_start
+from chainboard.projects.models import POOLS, ProjectUpdate, RankingScope, TargetStatus, week_start
 from chainboard.projects.scope import project_q
 
 PAGE_SIZE = 50
@@ -442,7 +442,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
         "programmes": sorted(
             set(calc.targets_visible(request.user).values_list("programme", flat=True))
         ),
-        "statuses": [(s, s.label, counts.get(s.value, 0)) for s in calc.TargetStatus],
+        "statuses": [(s, s.label, counts.get(s.value, 0)) for s in TargetStatus],
         "chart": chart,
         "chart_height": 60 + 34 * len(rows),
         "can_record": _is_city_officer(request.user),

@@ -1,0 +1,212 @@
+"""月评比: the monthly ranking of counties (or departments) by their key projects.
+
+Pure functions over plain numbers; the web app (``chainboard.projects.selectors.ranking``)
+counts the inputs of :class:`MonthInputs` from its tables and calls :func:`score_month`.
+
+For month M of year Y (month number m, last day E, first day of the year J), per county:
+
+==================  ==========================================================  ============
+component           value                                                       default
+==================  ==========================================================  ============
+investment          投资完成率 = Σ 本期完成投资 of weekly updates with J ≤ week ≤ E  w35 b1 c1.2
+                    ÷ (Σ 年度计划投资 of year Y × m ÷ 12)
+on_time_start       按期开工率 = projects planned to start in [J, E] that started    w20 b1 c1
+                    on or before the planned date ÷ projects planned to start then
+new_signed          新签约项目数 = projects with 签约日期 in month M (count)          w15 b2 c1.5
+over_100m           过亿项目数 = projects signed by E with 总投资 ≥ 1亿元 (count)     w10 b10 c1.5
+problems_resolved   问题解决率 = problems raised in weekly updates (J ≤ week ≤ E)    w10 b1 c1
+                    resolved by E ÷ problems raised (no problem raised → 1)
+punctuality         周调度按时率 = weekly updates filed on time for the weeks whose  w10 b1 c1
+                    Monday is in M, over projects under construction that week
+                    (started, not yet producing) ÷ such project-weeks (none → 1)
+==================  ==========================================================  ============
+
+(w weight, b benchmark, c cap.) component score = weight × min(value ÷ benchmark, cap),
+rounded half up to 0.01; a value that cannot be computed (no plan, no project due to start)
+scores 0. Score = Σ component scores, rounded to 0.01. Rank: by score, highest first; equal
+scores share a rank (1, 2, 2, 4: "competition" ranking); equal scores are listed by key.
+
+Period result (季 / 半年): quarter = 0.7 × mean of its monthly scores + 0.3 × 季观摩 score;
+half year = 0.5 × mean monthly + 0.2 × mean 季观摩 of its two quarters + 0.3 × 半年考核 score.
+A missing part drops out and the remaining weights are rescaled to sum to 1.
+
+Source: the weighted "value ÷ benchmark × weight, capped" form and investment progress against
+the annual plan follow the published 延安 2017 monthly table for 管委会 ("进度 = 60 × 完成投资 ÷
+年度计划", 延安日报 2017-06-19, https://paper.yanews.cn/yarb/20170619/html/content_20170619004006.htm)
+and the capped per-item scoring of published 重点工程 award tables; the six components, their
+defaults and the period weights are this platform's, editable per ``RankingMethod``. No
+published source gives the whole 周调度、月评比、季观摩、半年考核 cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+#: Component key → Chinese label (the order of the columns everywhere).
+COMPONENTS: dict[str, str] = {
+    "investment": "投资完成率",
+    "on_time_start": "按期开工率",
+    "new_signed": "新签约项目数",
+    "over_100m": "过亿项目数",
+    "problems_resolved": "问题解决率",
+    "punctuality": "周调度按时率",
+}
+#: The default method: weight (points), benchmark (value scoring the full weight) and cap.
+DEFAULT_COMPONENTS: dict[str, dict[str, float]] = {
+    "investment": {"weight": 35, "benchmark": 1, "cap": 1.2},
+    "on_time_start": {"weight": 20, "benchmark": 1, "cap": 1},
+    "new_signed": {"weight": 15, "benchmark": 2, "cap": 1.5},
+    "over_100m": {"weight": 10, "benchmark": 10, "cap": 1.5},
+    "problems_resolved": {"weight": 10, "benchmark": 1, "cap": 1},
+    "punctuality": {"weight": 10, "benchmark": 1, "cap": 1},
+}
+#: Weights of the parts of a period result (see the module docstring).
+DEFAULT_PERIOD: dict[str, dict[str, float]] = {
+    "quarter": {"monthly": 0.7, "quarter": 0.3},
+    "half": {"monthly": 0.5, "quarter": 0.2, "half": 0.3},
+}
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    """What one county (or department) did up to the end of month M (module docstring).
+
+    Money in 万元; the rest are counts.
+    """
+
+    done_wan_yuan: float = 0.0  # Σ 本期完成投资, weeks J..E
+    plan_wan_yuan: float = 0.0  # Σ 年度计划投资 of year Y
+    starts_due: int = 0  # planned to start in [J, E]
+    starts_on_time: int = 0  # … and started on or before the planned date
+    signed: int = 0  # signed in month M
+    over_100m: int = 0  # signed by E, 总投资 ≥ 1亿元
+    problems_raised: int = 0
+    problems_resolved: int = 0
+    weeks_expected: int = 0  # project-weeks under construction in M
+    weeks_on_time: int = 0  # … with the update filed on time
+
+
+def quantize(value: Decimal) -> Decimal:
+    """Round half up to 0.01 (how every score is shown and stored)."""
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+def ratio(num: float, den: float) -> float | None:
+    """``num ÷ den``; ``None`` when ``den`` is 0 (the value cannot be computed)."""
+    return num / den if den else None
+
+
+def plan_to_date(annual_plan_wan_yuan: float, month: int) -> float:
+    """The part of the annual plan due by the end of month ``month`` (1–12): plan × m ÷ 12."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1..12, got {month}")
+    return annual_plan_wan_yuan * month / 12
+
+
+def component_values(inputs: MonthInputs, month: int) -> dict[str, float | None]:
+    """The six component values of the module docstring (``None``: cannot be computed)."""
+    return {
+        "investment": ratio(inputs.done_wan_yuan, plan_to_date(inputs.plan_wan_yuan, month)),
+        "on_time_start": ratio(inputs.starts_on_time, inputs.starts_due),
+        "new_signed": float(inputs.signed),
+        "over_100m": float(inputs.over_100m),
+        "problems_resolved": (
+            ratio(inputs.problems_resolved, inputs.problems_raised)
+            if inputs.problems_raised
+            else 1.0
+        ),
+        "punctuality": (
+            ratio(inputs.weeks_on_time, inputs.weeks_expected) if inputs.weeks_expected else 1.0
+        ),
+    }
+
+
+def component_score(value: float | None, *, weight: float, benchmark: float, cap: float) -> Decimal:
+    """weight × min(value ÷ benchmark, cap), rounded half up to 0.01; ``None`` scores 0."""
+    if benchmark <= 0:
+        raise ValueError(f"benchmark must be positive, got {benchmark}")
+    share = 0.0 if value is None else min(value / benchmark, cap)
+    return quantize(Decimal(str(weight * share)))
+
+
+def score_components(
+    values: Mapping[str, float | None], method: Mapping[str, Mapping[str, float]]
+) -> tuple[dict[str, Decimal], Decimal]:
+    """Score each value with its component of ``method`` (weight, benchmark, cap).
+
+    Components the method leaves out, or weighs 0, get no score. Returns the scores and their
+    total (rounded to 0.01).
+    """
+    scores: dict[str, Decimal] = {}
+    for name, value in values.items():
+        c = method.get(name)
+        if not c or not c.get("weight"):
+            continue
+        scores[name] = component_score(
+            value,
+            weight=float(c["weight"]),
+            benchmark=float(c["benchmark"]),
+            cap=float(c["cap"]),
+        )
+    return scores, quantize(sum(scores.values(), Decimal(0)))
+
+
+def competition_ranks(scores: Iterable[tuple[str, Decimal]]) -> list[tuple[str, Decimal, int]]:
+    """Order ``(key, score)`` pairs by score (highest first, then key) and rank them.
+
+    Equal scores share a rank and the next rank skips: scores 5, 5, 1 rank 1, 1, 3.
+    """
+    ordered = sorted(scores, key=lambda ks: (-ks[1], ks[0]))
+    out: list[tuple[str, Decimal, int]] = []
+    for i, (key, score) in enumerate(ordered):
+        rank = out[-1][2] if out and out[-1][1] == score else i + 1
+        out.append((key, score, rank))
+    return out
+
+
+def mondays(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The Mondays from ``first`` to ``last`` inclusive (the weeks "in" a month)."""
+    start = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    return [start + dt.timedelta(days=7 * k) for k in range(max(0, (last - start).days // 7 + 1))]
+
+
+def under_construction(
+    week: dt.date, started_on: dt.date | None, producing_on: dt.date | None
+) -> bool:
+    """A project is under construction in the week of Monday ``week`` when it started on or
+    before that Monday and was not yet producing on it."""
+    return (
+        started_on is not None
+        and started_on <= week
+        and (producing_on is None or producing_on > week)
+    )
+
+
+def filed_on_time(submitted_on: dt.date, week: dt.date, grace_days: int) -> bool:
+    """The update of the week of Monday ``week`` is on time if filed by Monday + ``grace_days``."""
+    return submitted_on <= week + dt.timedelta(days=grace_days)
+
+
+def mean_score(values: Sequence[Decimal] | None) -> Decimal | None:
+    """The mean of ``values`` rounded to 0.01; ``None`` for none."""
+    if not values:
+        return None
+    return quantize(sum(values, Decimal(0)) / len(values))
+
+
+def period_score(parts: Mapping[str, Decimal | None], weights: Mapping[str, float]) -> Decimal:
+    """Σ weight × part over the parts present, ÷ the sum of their weights; 0 if none present.
+
+    ``parts`` maps ``monthly`` / ``quarter`` / ``half`` to a score or ``None`` (missing).
+    """
+    used = {k: v for k, v in parts.items() if v is not None and weights.get(k)}
+    total_w = sum((Decimal(str(weights[k])) for k in used), Decimal(0))
+    if not total_w:
+        return quantize(Decimal(0))
+    return quantize(
+        sum((Decimal(str(weights[k])) * v for k, v in used.items()), Decimal(0)) / total_w
+    )
