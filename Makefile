@@ -48,10 +48,10 @@ lint:
 	DJANGO_SETTINGS_MODULE=chainboard.settings.test $(CB) makemigrations --check --dry-run -v0
 
 test-sqlite:
-	$(PY) -m pytest -q
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
 
 test-postgres:  ## Django tests again on PostgreSQL (the pure analytics tests do not touch a database)
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q --ignore=tests/analytics
+	HYPOTHESIS_PROFILE=ci DATABASE_URL=$(PG_URL) $(PY) -m pytest -q --ignore=tests/analytics
 
 bench:
 	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

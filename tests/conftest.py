@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pytest
+from hypothesis import Phase, settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (the Makefile sets `ci`). Loaded here, before
+# the test modules are imported, because a module-level `settings(...)` inherits the profile that
+# is active when it is created; explicit per-test values (max_examples, deadline) still win.
+# - ci: the same examples on every machine and run, a bounded count, no shrinking (a failure
+#   reports the first failing example and its reproduction blob instead of shrinking for minutes),
+#   no example database written into a clean clone.
+# - dev (default): random, shrinking, the example database — for exploring locally.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    max_examples=50,
+    deadline=timedelta(seconds=5),
+    phases=[Phase.explicit, Phase.generate],
+    print_blob=True,
+)
+settings.register_profile("dev", max_examples=100)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture

@@ -101,6 +101,8 @@ def propagate_losses(
         the firms downstream of the removed ones. Input shares of a firm sum to 1, so the
         solution never exceeds 1 and the cap is inactive; every group of firms reachable from
         the shock has an input from outside the group, so the system is non-singular.
+        Downstream firms that no unaffected firm supplies, even indirectly, get s = 1 exactly
+        from the graph (the limit there is 1) and stay out of the solve.
         ``"iterate"``: ``max_rounds`` rounds of the map (``max_rounds=1`` = first order), for
         "k rounds" questions; stops early when max |Δs| < ``tol``.
 
@@ -124,20 +126,20 @@ def propagate_losses(
 
     first = step(s0)
     if method == "exact":
-        # firms downstream of the removed ones (excluding those)
         graph = (a > 0).astype(np.int8).tocsr()
-        seen = removed.copy()
-        frontier = removed.copy()
-        while frontier.any():
-            nxt_f = np.asarray(graph[frontier].sum(axis=0)).ravel() > 0
-            nxt_f &= ~seen
-            seen |= nxt_f
-            frontier = nxt_f
-        r = np.flatnonzero(seen & ~removed)
+        downstream = _reachable(graph, removed)  # includes the removed firms
+        # Firms downstream of the shock that no unaffected firm reaches buy only from removed
+        # or equally cut-off firms: their whole supply is lost, s = 1 exactly (the iteration
+        # converges to 1 there). Setting it from the graph keeps the solve below off
+        # near-closed supply loops, where round-off left 1 − 3e-12 and broke monotonicity.
+        fed = _reachable(graph, ~downstream)
+        cut = downstream & ~removed & ~fed
+        r = np.flatnonzero(downstream & ~removed & fed)
         s = s0.copy()
+        s[cut] = 1.0
         if len(r):
             m_rr = mt[r][:, r]
-            b = np.asarray(mt[r][:, np.flatnonzero(removed)].sum(axis=1)).ravel()
+            b = np.asarray(mt[r][:, np.flatnonzero(removed | cut)].sum(axis=1)).ravel()
             sol = spla.spsolve((sp.identity(len(r), format="csc") - m_rr).tocsc(), b)
             s[r] = np.clip(np.atleast_1d(sol), 0.0, 1.0)
         return first, s, 0, True
@@ -155,6 +157,18 @@ def propagate_losses(
     if max_rounds <= 1:
         converged = bool(np.max(np.abs(step(s) - s), initial=0.0) < tol)
     return first, s, rounds, converged
+
+
+def _reachable(graph: sp.csr_matrix, start: np.ndarray) -> np.ndarray:
+    """Mask of the firms reachable from ``start`` along supply edges (``start`` included)."""
+    seen = np.asarray(start, dtype=bool).copy()
+    frontier = seen.copy()
+    while frontier.any():
+        nxt = np.asarray(graph[frontier].sum(axis=0)).ravel() > 0
+        nxt &= ~seen
+        seen |= nxt
+        frontier = nxt
+    return seen
 
 
 def simulate_shock(

@@ -92,15 +92,15 @@ def test_ecomplexity_reproduced_exactly_with_its_conventions(trade_wide, ecomple
 def test_ecomplexity_vs_stata_defaults_differences_are_explained(trade_wide, ecomplexity_output):
     stata = calc_complexity(trade_wide)
     x = _against(stata, ecomplexity_output)
-    # ECI and PCI: same eigenvector, so identical ranks; values differ only by the sd:
-    # ecomplexity uses the population sd over regions, Stata the sample sd over the 300-row
-    # long table, a factor sqrt(300 / 299).
+    # ECI and PCI: same eigenvector; values differ only by the sd: ecomplexity uses the
+    # population sd over regions, Stata the sample sd over the 300-row long table, a factor
+    # sqrt(300 / 299). Compare values, not ranks: PCI has exact ties (HS 3917 and 8530) and
+    # near-ties whose order flips with the BLAS / CPU (Spearman 0.99989 on a clean machine).
     eci = x.groupby("region")[["eci", "eci_ref"]].first()
     pci = x.groupby("industry")[["pci", "pci_ref"]].first()
-    assert spearmanr(eci.eci, eci.eci_ref)[0] == pytest.approx(1.0)
-    assert spearmanr(pci.pci, pci.pci_ref)[0] == pytest.approx(1.0)
     factor = np.sqrt(300 / 299)
-    assert_allclose(eci.eci_ref, eci.eci * factor, atol=1e-12)
+    assert_allclose(eci.eci_ref, eci.eci * factor, rtol=0, atol=1e-9)
+    assert_allclose(pci.pci_ref, pci.pci * factor, rtol=0, atol=1e-9)
     # ecomplexity keeps phi_pp = 1: d_one = (S d_zero + M) / (S + 1), with S the column sum of
     # the zero-diagonal proximity.
     s = stata.proximity.sum(axis=0)
