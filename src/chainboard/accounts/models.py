@@ -64,3 +64,46 @@ class User(AbstractUser):
         if self.scope_region_id:
             return str(self.scope_region)
         return "全部"
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOCKOUT = "lockout", "账号锁定"
+    UNLOCK = "unlock", "解除锁定"
+    LOGOUT = "logout", "退出登录"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    PERMISSION_DENIED = "permission_denied", "越权访问被拒绝"
+    EXPORT = "export", "导出企业名单"
+    PUBLISH = "publish", "发布评价结果"
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event (append-only; written by ``security_event_record``).
+
+    ``username`` keeps the name typed at a failed login (no ``user`` row then) and survives the
+    user's deletion; ``target`` names the object acted on (a run, an export, a path).
+    """
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    event = models.CharField("事件", max_length=32, choices=SecurityEventKind.choices)
+    user = models.ForeignKey(
+        User,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="用户",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    target = models.CharField("对象", max_length=255, blank=True)
+    detail = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全审计日志"
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=("event", "created_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_event_display()} {self.username}"

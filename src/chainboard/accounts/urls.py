@@ -1,8 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from chainboard.accounts.views import PasswordChangeView
+
 app_name = "accounts"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
 ]

@@ -5,9 +5,13 @@ The embedded default is SQLite under ``var/``; set ``DATABASE_URL`` (e.g.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import environ
+
+env = environ.Env()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(os.environ.get("CHAINBOARD_HOME", Path.cwd())).resolve()
@@ -15,13 +19,14 @@ VAR_DIR = Path(os.environ.get("CHAINBOARD_VAR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite file, uploads, collected static files
 
 SECRET_KEY = os.environ.get("CHAINBOARD_SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = os.environ.get("CHAINBOARD_DEBUG", "1") == "1"
+# Off unless asked for: the demo's settings (dev.py) turn it on, production (prod.py) never does.
+DEBUG = env.bool("CHAINBOARD_DEBUG", default=False)
 ALLOWED_HOSTS = os.environ.get("CHAINBOARD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
     ","
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "chainboard.core.adminsite.ChainboardAdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +51,7 @@ INSTALLED_APPS = [
     "chainboard.supply",
     "chainboard.dashboards",
     "chainboard.demo",
+    "axes",  # after the apps: its admin and signals build on auth
 ]
 
 MIDDLEWARE = [
@@ -60,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "chainboard.urls"
@@ -99,8 +106,32 @@ LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes runs first and refuses any login while the user name or the address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: after AXES_FAILURE_LIMIT failed logins for one user name, or from one address, further
+# logins are refused for the cool-off time (both configurable). Unlock: admin → 访问尝试, or
+# ``chainboard unlock USER``. The failure count is reset by a successful login.
+AXES_FAILURE_LIMIT = env.int("CHAINBOARD_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CHAINBOARD_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chainboard.accounts.views.lockout_response"
+AXES_VERBOSE = False
+
+# Sessions end after this many hours without a request (each request renews the cookie).
+SESSION_COOKIE_AGE = int(env.float("CHAINBOARD_SESSION_IDLE_HOURS", default=8) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

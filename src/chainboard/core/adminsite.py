@@ -1,0 +1,25 @@
+"""The /admin/ site: superusers only.
+
+Admin changelists are not filtered by a user's region, park or firm scope, so a staff account
+with a scope would see every county there. Only superusers (whole-instance administrators) may
+use /admin/; everyone else works through the scoped pages and API.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.http import HttpRequest
+
+
+class ChainboardAdminSite(admin.AdminSite):
+    site_header = "chainboard 产业链挂图作战平台"
+    site_title = "chainboard"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_superuser)
+
+
+class ChainboardAdminConfig(AdminConfig):
+    default_site = "chainboard.core.adminsite.ChainboardAdminSite"
