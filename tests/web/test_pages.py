@@ -108,6 +108,9 @@ def test_dashboard_cache_follows_writes(client_admin, tmp_path) -> None:  # type
 
     assert firms_kpi() == "30"
     assert firms_kpi() == "30"  # served from the cache
-    rows = [ENTERPRISE_HEADERS, [make_uscc("130528", 5), "新企业", "130528", "", "3831", "是", "", ""]]
+    rows = [
+        ENTERPRISE_HEADERS,
+        [make_uscc("130528", 5), "新企业", "130528", "", "3831", "是", "", ""],
+    ]
     assert run_import(EnterpriseImporter(), write_xlsx(tmp_path / "n.xlsx", rows), actor=None).ok
     assert firms_kpi() == "31"

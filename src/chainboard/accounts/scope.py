@@ -1,12 +1,27 @@
-"""The one place that decides what a user may see and change.
+"""The one place that decides who may see and change what (roles × scope × capabilities).
 
-Every selector starts from :func:`enterprises_visible` / :func:`regions_visible`; every service
-that writes calls one of the ``require_*`` checks. Scope is a prefix filter on ``Region.path``.
+Nothing outside this module tests ``user.role`` or ``is_superuser`` to allow or refuse something.
+
+* **Scope** (what a user sees): ``*_q`` builders give a ``Q`` over the rows a user may see,
+  reached through an optional FK ``prefix``; ``*_visible`` give querysets for the models of the
+  apps below ``accounts`` (regions, parks, enterprises). Apps above (chains, projects, supply,
+  evaluation) filter their own models with the builders here, so this module imports no model of
+  theirs and objects of theirs are read through plain attributes.
+* **Capabilities** (what a user may do): every ``can_*`` function answers ``True``/``False`` for
+  a user (and the object or place acted on). Templates read them through
+  :mod:`chainboard.accounts.context_processors` (``perms_cb.can_run_evaluation``) and the
+  ``cb_perms`` filters (``user|can_edit_project:p``).
+* **Checks**: ``require_*`` raise :class:`~chainboard.core.errors.OutOfScope` (403) when a
+  capability is missing; services call them before writing. An object the user may not *see*
+  is reported by the selectors as ``NotFound`` (404), so its existence is not revealed.
+
+The role × capability table is in ``docs/access.md``; ``tests/accounts/test_capabilities.py``
+checks every ``can_*`` function for every role.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -21,13 +36,64 @@ if TYPE_CHECKING:
 
 NOTHING = Q(pk__in=[])
 
-REGISTRY_WRITERS = {Role.ADMIN, Role.ANALYST, Role.REGION_STAFF, Role.PARK_STAFF}
+#: The city level (链长办/工信局): evaluation runs, rankings, review scores, targets and tasks.
+CITY_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
+#: Change the registry (firms, their figures, chain links, projects) inside their scope.
+REGISTRY_WRITERS = frozenset({Role.ADMIN, Role.ANALYST, Role.REGION_STAFF, Role.PARK_STAFF})
+#: Run and publish supply-risk analyses for the regions they see.
+SUPPLY_RUNNERS = frozenset({Role.ADMIN, Role.ANALYST, Role.REGION_STAFF})
+#: Import kinds an enterprise user may use (its own yearly figures only).
+ENTERPRISE_IMPORT_KINDS = frozenset({"figures"})
+
+
+# --- the user --------------------------------------------------------------------------------
 
 
 def _user(user: User | AnonymousUser | None) -> User | None:
+    """The active, logged-in ``User``; ``None`` for anonymous, inactive or missing users."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     return user  # type: ignore[return-value]
+
+
+def _in(u: User | None, roles: frozenset[Role]) -> bool:
+    """``u`` holds one of ``roles``; a superuser holds every role-level right."""
+    return u is not None and (u.role in roles or u.is_superuser)
+
+
+def authenticated(user: User | AnonymousUser) -> User:
+    """The request's user as a ``User`` (views and API handlers are behind login)."""
+    if not isinstance(user, User):
+        raise OutOfScope("请先登录")
+    return user
+
+
+def home_region(user: User | AnonymousUser | None) -> Region | None:
+    """The region a user works in: their scope region, their park's or their firm's region."""
+    u = _user(user)
+    if u is None:
+        return None
+    if u.role == Role.ENTERPRISE:
+        firm = u.scope_enterprise
+        return firm.region if firm is not None else None
+    if u.role == Role.PARK_STAFF:
+        park = u.scope_park
+        return park.region if park is not None else None
+    return u.scope_region
+
+
+def scope_key(user: User | AnonymousUser | None) -> str:
+    """A string that is equal for two users exactly when they see the same rows (cache keys)."""
+    u = _user(user)
+    if u is None:
+        return "anonymous"
+    return (
+        f"{u.pk if u.role == Role.ENTERPRISE else ''}:{u.role}:{u.scope_region_id}:"
+        f"{u.scope_park_id}:{u.scope_enterprise_id}:{u.is_superuser}"
+    )
+
+
+# --- scope: what a user sees ----------------------------------------------------------------
 
 
 def enterprise_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
@@ -43,7 +109,7 @@ def enterprise_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
         return Q(**{f"{prefix}park_id": u.scope_park_id}) if u.scope_park_id else NOTHING
     if (region := u.scope_region) is not None:
         return Q(**{f"{prefix}region__path__startswith": region.path})
-    if u.role in (Role.ADMIN, Role.ANALYST):
+    if u.role in CITY_ROLES:
         return Q()
     return NOTHING
 
@@ -68,7 +134,7 @@ def region_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
         return Q(**{f"{prefix}pk": park.region_id}) if park is not None else NOTHING
     if (region := u.scope_region) is not None:
         return Q(**{f"{prefix}path__startswith": region.path})
-    if u.role in (Role.ADMIN, Role.ANALYST) or u.is_superuser:
+    if _in(u, CITY_ROLES):
         return Q()
     return NOTHING
 
@@ -88,15 +154,224 @@ def parks_visible(user: User | AnonymousUser | None) -> QuerySet:
     return Park.objects.filter(region_q(user, prefix="region__"))
 
 
-def authenticated(user: User | AnonymousUser) -> User:
-    """The request's user as a ``User`` (views and API handlers are behind login)."""
-    if not isinstance(user, User):
-        raise OutOfScope("请先登录")
-    return user
+def region_or_above_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """Rows (with a ``region`` FK, through ``prefix``) of the user's subtree and the regions
+    above it: a county officer also sees the city's chains, supply runs, targets and tasks."""
+    home = home_region(user)
+    if home is None:
+        return region_q(user, prefix=f"{prefix}region__")
+    above = [c for c in home.path.split("/") if c]
+    return Q(**{f"{prefix}region__path__startswith": home.path}) | Q(
+        **{f"{prefix}region_id__in": above}
+    )
+
+
+def project_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """Projects a user may see: an enterprise user those its firm invests in, a park user the
+    park's, everyone else those located in their region subtree."""
+    u = _user(user)
+    if u is None:
+        return NOTHING
+    if u.role == Role.ENTERPRISE:
+        firm = u.scope_enterprise_id
+        return Q(**{f"{prefix}investor_id": firm}) if firm else NOTHING
+    if u.role == Role.PARK_STAFF:
+        return Q(**{f"{prefix}park_id": u.scope_park_id}) if u.scope_park_id else NOTHING
+    return region_q(u, prefix=f"{prefix}region__")
+
+
+def supply_run_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """Supply-risk runs follow chain visibility (:func:`region_or_above_q`); drafts (not yet
+    published) only for users who may run analyses."""
+    q = region_or_above_q(user, prefix)
+    if not can_run_supply_analysis(user):
+        q &= ~Q(**{f"{prefix}status": "draft"})
+    return q
+
+
+def supply_firm_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """``SupplyFirm`` rows (through ``prefix``) the user may see at firm level: a registry firm
+    they see, or (users scoped to a region) a firm not in the registry registered in it."""
+    base = enterprise_q(user, f"{prefix}enterprise__")
+    u = _user(user)
+    if base == Q() or u is None or u.role in (Role.ENTERPRISE, Role.PARK_STAFF):
+        return base
+    if (region := u.scope_region) is None:
+        return base
+    unknown_here = Q(
+        **{f"{prefix}enterprise__isnull": True, f"{prefix}region__path__startswith": region.path}
+    )
+    return base | unknown_here
+
+
+def evaluation_run_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """Published evaluation runs for everyone; the city level also sees the unpublished runs of
+    their region subtree (all of them without a region)."""
+    published = Q(**{f"{prefix}published": True})
+    u = _user(user)
+    if u is None:
+        return NOTHING
+    if not can_run_evaluation(u):
+        return published
+    if (region := u.scope_region) is not None:
+        return published | Q(**{f"{prefix}scope_region__path__startswith": region.path})
+    return Q()
+
+
+# --- capabilities: what a user may do ---------------------------------------------------------
+
+
+def _region_within(u: User, region: Region | None) -> bool:
+    """``region`` lies inside the user's scope region (always, for a user without one)."""
+    if u.scope_region is None:
+        return True
+    return region is not None and region.path.startswith(u.scope_region.path)
+
+
+def can_edit_registry(user: User | AnonymousUser | None) -> bool:
+    """Change firms, figures, chain links and projects (inside their scope); import data."""
+    return _in(_user(user), REGISTRY_WRITERS)
+
+
+def can_see_overviews(user: User | AnonymousUser | None) -> bool:
+    """Overview pages (evaluation overview, league tables, the registry's links): everyone
+    working on a territory; an enterprise user is sent to its own firm's pages instead."""
+    u = _user(user)
+    return u is not None and u.role != Role.ENTERPRISE
+
+
+def can_import(user: User | AnonymousUser | None, kind: str) -> bool:
+    """Use the importer ``kind``: enterprise users only their own yearly figures."""
+    u = _user(user)
+    if u is None:
+        return False
+    if u.role == Role.ENTERPRISE:
+        return kind in ENTERPRISE_IMPORT_KINDS
+    return True
+
+
+def can_see_import_batch(user: User | AnonymousUser | None, batch: Any) -> bool:
+    """An import batch is private to the user who ran it (and superusers)."""
+    u = _user(user)
+    return u is not None and (u.is_superuser or batch.actor_id == u.pk)
+
+
+def can_place(user: User | AnonymousUser | None, region: Region, park: Park | None = None) -> bool:
+    """May ``user`` put (or keep) a firm, project or chain in ``region``/``park``?"""
+    u = _user(user)
+    if u is None or u.role == Role.ENTERPRISE:
+        return False
+    if u.role == Role.PARK_STAFF:
+        return park is not None and park.pk == u.scope_park_id
+    if (scope := u.scope_region) is not None:
+        return region.path.startswith(scope.path)
+    return _in(u, CITY_ROLES)
 
 
 def can_see_enterprise(user: User | AnonymousUser | None, enterprise: Enterprise) -> bool:
     return enterprises_visible(user).filter(pk=enterprise.pk).exists()
+
+
+def can_edit_enterprise(user: User | AnonymousUser | None, enterprise: Enterprise) -> bool:
+    """Change a firm's registry entry: registry writers who see it and whose scope holds it."""
+    return (
+        can_edit_registry(user)
+        and can_see_enterprise(user, enterprise)
+        and can_place(user, enterprise.region, enterprise.park)
+    )
+
+
+def can_edit_figures(user: User | AnonymousUser | None, enterprise: Enterprise) -> bool:
+    """Change a firm's yearly figures: registry writers who see it, or the firm's own user."""
+    u = _user(user)
+    if u is not None and u.role == Role.ENTERPRISE and u.scope_enterprise_id == enterprise.pk:
+        return True
+    return can_edit_registry(u) and can_see_enterprise(u, enterprise)
+
+
+def can_edit_chain(user: User | AnonymousUser | None, region: Region) -> bool:
+    """Load a chain template, change a chain, a cluster or its targets in ``region``."""
+    return can_edit_registry(user) and can_place(user, region, None)
+
+
+def can_review_links(
+    user: User | AnonymousUser | None, enterprise: Enterprise | None = None
+) -> bool:
+    """Confirm, reject or set firm→segment links (of ``enterprise``, if given)."""
+    if not can_edit_registry(user):
+        return False
+    return enterprise is None or can_see_enterprise(user, enterprise)
+
+
+def can_see_project(user: User | AnonymousUser | None, project: Any) -> bool:
+    """In Python, without a query: the same rule as :func:`project_q`."""
+    u = _user(user)
+    if u is None:
+        return False
+    if u.role == Role.ENTERPRISE:
+        return bool(u.scope_enterprise_id) and project.investor_id == u.scope_enterprise_id
+    if u.role == Role.PARK_STAFF:
+        return bool(u.scope_park_id) and project.park_id == u.scope_park_id
+    if (region := u.scope_region) is not None:
+        return bool(project.region.path.startswith(region.path))
+    return _in(u, CITY_ROLES)
+
+
+def can_create_project(
+    user: User | AnonymousUser | None, region: Region, park: Park | None = None
+) -> bool:
+    """Create a project in (or move one to) ``region``/``park``."""
+    return can_edit_registry(user) and can_place(user, region, park)
+
+
+def can_edit_project(user: User | AnonymousUser | None, project: Any) -> bool:
+    """Edit, archive, delete, plan a project or resolve its problems: registry writers who see
+    it and whose scope holds its place."""
+    return can_see_project(user, project) and can_create_project(user, project.region, project.park)
+
+
+def can_file_weekly_update(user: User | AnonymousUser | None, project: Any) -> bool:
+    """File a weekly update 周调度: project editors, or the investor firm's own user."""
+    u = _user(user)
+    if u is not None and u.role == Role.ENTERPRISE:
+        return bool(project.investor_id) and u.scope_enterprise_id == project.investor_id
+    return can_edit_project(u, project)
+
+
+def can_manage_rankings_and_targets(user: User | AnonymousUser | None) -> bool:
+    """Compute the monthly ranking, enter review scores, keep targets, tasks and batches."""
+    return _in(_user(user), CITY_ROLES)
+
+
+def can_run_evaluation(user: User | AnonymousUser | None) -> bool:
+    """Run a 亩均 evaluation (over the firms they see) and see unpublished runs."""
+    return _in(_user(user), CITY_ROLES)
+
+
+def can_publish_evaluation(user: User | AnonymousUser | None, run: Any) -> bool:
+    """Publish an evaluation run of their region subtree (any run without a region)."""
+    u = _user(user)
+    return u is not None and can_run_evaluation(u) and _region_within(u, run.scope_region)
+
+
+def can_set_tier_target(user: User | AnonymousUser | None, region: Region) -> bool:
+    """Set the tier targets 梯度培育目标 of a region in their subtree."""
+    u = _user(user)
+    return u is not None and can_run_evaluation(u) and _region_within(u, region)
+
+
+def can_run_supply_analysis(
+    user: User | AnonymousUser | None, region: Region | None = None
+) -> bool:
+    """Run or publish a supply-risk analysis (for ``region``, if given: one they see) and see
+    draft runs."""
+    u = _user(user)
+    if not _in(u, SUPPLY_RUNNERS):
+        return False
+    return region is None or regions_visible(u).filter(pk=region.pk).exists()
+
+
+# --- checks services call (OutOfScope → 403) ------------------------------------------------
 
 
 def require_enterprise_visible(user: User | AnonymousUser | None, enterprise: Enterprise) -> None:
@@ -105,37 +380,103 @@ def require_enterprise_visible(user: User | AnonymousUser | None, enterprise: En
 
 
 def require_registry_writer(user: User | AnonymousUser | None) -> User:
-    u = _user(user)
-    if u is None or (u.role not in REGISTRY_WRITERS and not u.is_superuser):
+    if not can_edit_registry(user):
         raise OutOfScope("当前角色不能修改企业名录")
-    return u
-
-
-def place_in_scope(user: User | AnonymousUser | None, region: Region, park: Park | None) -> bool:
-    """May ``user`` put (or keep) a firm in ``region``/``park``?"""
-    u = _user(user)
-    if u is None:
-        return False
-    if u.role == Role.ENTERPRISE:
-        return False
-    if u.role == Role.PARK_STAFF:
-        return park is not None and park.pk == u.scope_park_id
-    if (scope := u.scope_region) is not None:
-        return region.path.startswith(scope.path)
-    return u.role in (Role.ADMIN, Role.ANALYST) or u.is_superuser
+    return user  # type: ignore[return-value]
 
 
 def require_place_in_scope(
     user: User | AnonymousUser | None, region: Region, park: Park | None = None
 ) -> None:
-    if not place_in_scope(user, region, park):
+    if not can_place(user, region, park):
         raise OutOfScope(f"{region.name}{'/' + park.name if park else ''} 不在您的管辖范围")
 
 
 def require_figures_writer(user: User | AnonymousUser | None, enterprise: Enterprise) -> None:
-    """Registry writers in scope, or the firm's own enterprise user, may change its figures."""
-    u = _user(user)
-    if u is not None and u.role == Role.ENTERPRISE and u.scope_enterprise_id == enterprise.pk:
-        return
+    if not can_edit_figures(user, enterprise):
+        require_registry_writer(user)
+        require_enterprise_visible(user, enterprise)
+
+
+def require_chain_editor(user: User | AnonymousUser | None, region: Region) -> None:
     require_registry_writer(user)
-    require_enterprise_visible(user, enterprise)
+    require_place_in_scope(user, region, None)
+
+
+def require_link_reviewer(user: User | AnonymousUser | None) -> User:
+    if not can_review_links(user):
+        raise OutOfScope("当前角色不能审核挂链")
+    return user  # type: ignore[return-value]
+
+
+def require_importer(user: User | AnonymousUser | None, kind: str) -> None:
+    if not can_import(user, kind):
+        raise OutOfScope("企业用户只能填报本企业的年度指标")
+
+
+def require_project_placement(
+    user: User | AnonymousUser | None, region: Region, park: Park | None
+) -> None:
+    require_registry_writer(user)
+    require_place_in_scope(user, region, park)
+
+
+def require_project_editor(user: User | AnonymousUser | None, project: Any) -> None:
+    require_registry_writer(user)
+    if not can_see_project(user, project):
+        raise OutOfScope("该项目不在您的管辖范围")
+    require_place_in_scope(user, project.region, project.park)
+
+
+def require_update_filer(user: User | AnonymousUser | None, project: Any) -> None:
+    u = _user(user)
+    if u is None:
+        raise OutOfScope("请先登录")
+    if can_file_weekly_update(u, project):
+        return
+    if u.role == Role.ENTERPRISE:
+        raise OutOfScope("只能填报本企业投资的项目")
+    require_project_editor(u, project)
+
+
+def require_city_officer(user: User | AnonymousUser | None) -> User:
+    if not can_manage_rankings_and_targets(user):
+        raise OutOfScope("只有市级分析员或管理员可以执行此操作")
+    return user  # type: ignore[return-value]
+
+
+def require_evaluator(user: User | AnonymousUser | None) -> User:
+    u = _user(user)
+    if u is None:
+        raise OutOfScope("请先登录")
+    if not can_run_evaluation(u):
+        raise OutOfScope("只有分析员或管理员可以发起、发布评价")
+    return u
+
+
+def require_evaluation_publisher(user: User | AnonymousUser | None, run: Any) -> User:
+    u = require_evaluator(user)
+    if not can_publish_evaluation(u, run):
+        raise OutOfScope("无权发布该评价")
+    return u
+
+
+def require_tier_target_setter(user: User | AnonymousUser | None, region: Region) -> User:
+    u = require_evaluator(user)
+    if not can_set_tier_target(u, region):
+        raise OutOfScope(f"{region.name} 不在您的管辖范围")
+    return u
+
+
+def require_supply_runner(user: Any, region: Region) -> User | None:
+    """``user=None`` is a system job (the demo, ``chainboard supplyrisk run`` without ``--user``)."""
+    if user is None:
+        return None
+    u = _user(user) if isinstance(user, User) else None
+    if u is None:
+        raise OutOfScope("请先登录")
+    if not can_run_supply_analysis(u):
+        raise OutOfScope("当前角色不能发起供应链风险分析")
+    if not can_run_supply_analysis(u, region):
+        raise OutOfScope(f"{region.name}（{region.code}）不在您的管辖范围")
+    return u

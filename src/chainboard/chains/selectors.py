@@ -17,12 +17,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max, Q, QuerySet
 
-from chainboard.accounts.models import Role, User
-from chainboard.accounts.scope import enterprise_q, region_q
+from chainboard.accounts.models import User
+from chainboard.accounts.scope import enterprise_q, region_or_above_q, region_q
 from chainboard.chains.models import Chain, ChainNode, Cluster, EnterpriseNode, LinkState
 from chainboard.core.errors import NotFound
 from chainboard.enterprises.models import Enterprise, EnterpriseYear, QualificationKind
-from chainboard.geo.models import Region
 from chainboard_analytics.chains.gaps import (
     ACTION_LABELS,
     STATUS_LABELS,
@@ -47,30 +46,8 @@ TIER_LABELS = dict(QualificationKind.choices)
 AnyUser = User | AnonymousUser | None
 
 
-def _home_region(user: AnyUser) -> Region | None:
-    if user is None or not user.is_authenticated:
-        return None
-    u: User = user  # type: ignore[assignment]
-    if u.role == Role.ENTERPRISE and u.scope_enterprise_id:
-        return u.scope_enterprise.region  # type: ignore[union-attr]
-    if u.role == Role.PARK_STAFF and u.scope_park_id:
-        return u.scope_park.region  # type: ignore[union-attr]
-    return u.scope_region
-
-
-def chain_q(user: AnyUser, prefix: str = "") -> Q:
-    """Chains of the user's region subtree and of the regions above it."""
-    home = _home_region(user)
-    if home is None:
-        return region_q(user, prefix=f"{prefix}region__")
-    above = [c for c in home.path.split("/") if c]
-    return Q(**{f"{prefix}region__path__startswith": home.path}) | Q(
-        **{f"{prefix}region_id__in": above}
-    )
-
-
 def chains_visible(user: AnyUser) -> QuerySet[Chain]:
-    return Chain.objects.filter(chain_q(user)).select_related("region")
+    return Chain.objects.filter(region_or_above_q(user)).select_related("region")
 
 
 def chain_get(*, user: AnyUser, pk: int) -> Chain:

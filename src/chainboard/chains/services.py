@@ -21,9 +21,9 @@ from simple_history.utils import bulk_update_with_history
 from chainboard.accounts.models import User
 from chainboard.accounts.scope import (
     enterprises_visible,
+    require_chain_editor,
     require_enterprise_visible,
-    require_place_in_scope,
-    require_registry_writer,
+    require_link_reviewer,
 )
 from chainboard.chains.models import (
     Chain,
@@ -64,8 +64,7 @@ def _history(obj: Any, actor: User | None, reason: str) -> None:
 
 def _require_region_writer(actor: User | None, region: Region) -> None:
     if actor is not None:
-        require_registry_writer(actor)
-        require_place_in_scope(actor, region, None)
+        require_chain_editor(actor, region)
 
 
 # --- templates --------------------------------------------------------------------------------
@@ -308,7 +307,7 @@ def chain_link_run(
 def _links_in_scope(actor: User | None, links: Sequence[EnterpriseNode]) -> None:
     if actor is None:
         return
-    require_registry_writer(actor)
+    require_link_reviewer(actor)
     ids = {link.enterprise_id for link in links}
     visible = set(enterprises_visible(actor).filter(pk__in=ids).values_list("pk", flat=True))
     if ids - visible:
@@ -358,7 +357,7 @@ def link_set(
 ) -> EnterpriseNode:
     """Link a firm to a segment by hand (or re-decide an existing link)."""
     if actor is not None:
-        require_registry_writer(actor)
+        require_link_reviewer(actor)
         require_enterprise_visible(actor, enterprise)
     link = EnterpriseNode.objects.filter(enterprise=enterprise, node=node).first()
     if link is None:

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chainboard.accounts.models import User
-from chainboard.accounts.scope import enterprise_q, place_in_scope
+from chainboard.accounts.scope import can_place, enterprise_q
 from chainboard.enterprises import services
 from chainboard.enterprises.models import FIGURE_TITLES, Enterprise, EnterpriseYear
 from chainboard.enterprises.uscc import UsccError, uscc_region_code, validate_uscc
@@ -63,7 +63,8 @@ def _lookup(queryset: Any, codes: list[str], *fields: str) -> list[tuple[Any, ..
 
 def _existing_ids(usccs: Iterable[str], actor: User | None) -> tuple[dict[str, int], set[int]]:
     """Primary keys of the firms already registered under these codes, and those ``actor`` may
-    change (all of them for the server operator, ``actor=None``)."""
+    change (all of them for the server operator, ``actor=None``): the firms they see — an
+    enterprise user sees only its own (``accounts.scope.can_edit_figures``)."""
     codes = sorted(set(usccs))
     found = dict(_lookup(Enterprise.objects.all(), codes, "pk"))
     if actor is None:
@@ -153,7 +154,7 @@ class EnterpriseImporter:
             if actor is not None:
                 if firm is not None and firm.pk not in allowed:
                     errors.add(n, USCC, uscc, "该企业不在您的管辖范围，无权修改")
-                elif region is not None and not place_in_scope(actor, region, park):
+                elif region is not None and not can_place(actor, region, park):
                     errors.add(
                         n,
                         "行政区划代码",
@@ -227,9 +228,6 @@ class FiguresImporter:
         existing, allowed = _existing_ids(
             (r.values["uscc"] for r in rows if "uscc" in r.values), actor
         )
-        own = (
-            actor.scope_enterprise_id if actor is not None and actor.role == "enterprise" else None
-        )
         years = sorted({r.values["year"] for r in rows if "year" in r.values})
         # Every figure and the creation time: an update is saved (and its history snapshot
         # taken) from a whole row, not only from the columns this file carries.
@@ -258,7 +256,7 @@ class FiguresImporter:
             firm_id = existing.get(v["uscc"])
             if firm_id is None:
                 errors.add(n, USCC, v["uscc"], "企业不在企业名录中（请先导入企业名录）")
-            elif actor is not None and firm_id not in allowed and firm_id != own:
+            elif actor is not None and firm_id not in allowed:
                 errors.add(n, USCC, v["uscc"], "该企业不在您的管辖范围，无权填报")
             if "year" in v:
                 key = (v["uscc"], v["year"])

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from chainboard.accounts.scope import enterprise_q, enterprises_visible
+from chainboard.accounts.scope import enterprise_q, enterprises_visible, scope_key
 from chainboard.core.errors import NotFound
 from chainboard.core.versioning import cached_for_version
 from chainboard.enterprises.models import Enterprise, EnterpriseYear
@@ -31,11 +31,7 @@ def enterprise_years(*, user: Any, enterprise: Enterprise) -> QuerySet[Enterpris
 
 def dashboard_figures(*, user: Any) -> dict[str, Any]:
     """Headline figures for the home page within the user's scope, cached per data version."""
-    scope = (
-        f"dashboard:{user.pk if user.role == 'enterprise' else ''}:{user.role}:"
-        f"{user.scope_region_id}:{user.scope_park_id}:{user.scope_enterprise_id}:{user.is_superuser}"
-    )
-    return cached_for_version(scope, lambda: _dashboard_figures(user))
+    return cached_for_version(f"dashboard:{scope_key(user)}", lambda: _dashboard_figures(user))
 
 
 def _dashboard_figures(user: Any) -> dict[str, Any]:

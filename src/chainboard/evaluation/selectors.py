@@ -10,8 +10,12 @@ import pandas as pd
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 
-from chainboard.accounts.models import Role
-from chainboard.accounts.scope import enterprise_q, parks_visible, regions_visible
+from chainboard.accounts.scope import (
+    enterprise_q,
+    evaluation_run_q,
+    parks_visible,
+    regions_visible,
+)
 from chainboard.core.errors import NotFound
 from chainboard.enterprises.models import Enterprise, Qualification, QualificationKind
 from chainboard.evaluation.inputs import evaluated_firms, held_titles, tier_inputs
@@ -24,20 +28,11 @@ from chainboard_analytics.evaluation.tiers import Criteria
 RESULT_ORDER = ("group", F("rank").asc(nulls_last=True), "enterprise__uscc")
 
 
-def _is_evaluator(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in (Role.ADMIN, Role.ANALYST))
-
-
 def run_list(*, user: Any) -> QuerySet[EvaluationRun]:
     """Published runs; analysts and admins also see their unpublished ones (in their scope)."""
-    qs = EvaluationRun.objects.select_related("scope_region", "created_by")
-    if not _is_evaluator(user):
-        return qs.filter(published=True)
-    if user.scope_region_id:
-        return qs.filter(
-            Q(published=True) | Q(scope_region__path__startswith=user.scope_region.path)
-        )
-    return qs
+    return EvaluationRun.objects.filter(evaluation_run_q(user)).select_related(
+        "scope_region", "created_by"
+    )
 
 
 def run_get(*, user: Any, pk: int) -> EvaluationRun:

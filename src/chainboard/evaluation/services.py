@@ -9,23 +9,16 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from chainboard.accounts.models import Role, User
-from chainboard.core.errors import DomainError, OutOfScope
+from chainboard.accounts.scope import (
+    require_evaluation_publisher,
+    require_evaluator,
+    require_tier_target_setter,
+)
+from chainboard.core.errors import DomainError
 from chainboard.evaluation.inputs import evaluated_firms, inputs_hash, mu_inputs
 from chainboard.evaluation.models import EvaluationResult, EvaluationRun, TierTarget
 from chainboard.geo.models import Region
 from chainboard_analytics.evaluation import MuMethod, evaluate_mu
-
-EVALUATORS = {Role.ADMIN, Role.ANALYST}
-
-
-def require_evaluator(user: Any) -> User:
-    """Only analysts (链长办/工信局) and admins run, publish and set targets."""
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise OutOfScope("请先登录")
-    if user.role not in EVALUATORS and not user.is_superuser:
-        raise OutOfScope("只有分析员或管理员可以发起、发布评价")
-    return user
 
 
 def _previous_classes(*, run_scope: Region | None, method: MuMethod, year: int) -> pd.DataFrame:
@@ -137,11 +130,7 @@ def evaluation_run_create(*, actor: Any, year: int, method: MuMethod) -> tuple[E
 @transaction.atomic
 def evaluation_run_publish(*, actor: Any, run: EvaluationRun) -> EvaluationRun:
     """Publish ``run``; the run published before it (same method, year, scope) is superseded."""
-    user = require_evaluator(actor)
-    if user.scope_region is not None and not (
-        run.scope_region and run.scope_region.path.startswith(user.scope_region.path)
-    ):
-        raise OutOfScope("无权发布该评价")
+    user = require_evaluation_publisher(actor, run)
     if run.published:
         return run
     for old in EvaluationRun.objects.select_for_update().filter(
@@ -171,9 +160,7 @@ def tier_target_set(
     level: str = "",
     source: str = "",
 ) -> TierTarget:
-    user = require_evaluator(actor)
-    if user.scope_region is not None and not region.path.startswith(user.scope_region.path):
-        raise OutOfScope(f"{region.name} 不在您的管辖范围")
+    user = require_tier_target_setter(actor, region)
     obj = TierTarget.objects.filter(region=region, year=year, kind=kind, level=level).first()
     obj = obj or TierTarget(region=region, year=year, kind=kind, level=level)
     obj.target = target

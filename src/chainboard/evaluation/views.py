@@ -7,14 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chainboard.accounts.scope import can_publish_evaluation, can_run_evaluation, can_see_overviews
 from chainboard.core.downloads import download
-from chainboard.core.errors import DomainError, NotFound
+from chainboard.core.errors import DomainError, NotFound, OutOfScope
 from chainboard.enterprises.models import QualificationKind
 from chainboard.evaluation import charts, exports, selectors, services
 from chainboard.evaluation.bulletin import render_bulletin
@@ -41,7 +42,7 @@ def _method(run: EvaluationRun) -> MuMethod:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if user.role == "enterprise":
+    if not can_see_overviews(user):
         firm = user.scope_enterprise
         if firm is None:
             raise Http404
@@ -49,7 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
     runs = selectors.run_list(user=user)
     context = {
         "runs": runs[:100],
-        "can_run": selectors._is_evaluator(user),
+        "can_run": can_run_evaluation(user),
         "methods": [(m, load_method(m).title) for m in builtin_methods()],
         "years": [2025, 2024, 2023],
     }
@@ -71,9 +72,9 @@ def run_create(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, _("年度无效"))
         return redirect("evaluation:index")
+    except OutOfScope:
+        raise  # the 403 page (core.middleware.DomainErrorMiddleware)
     except DomainError as exc:
-        if exc.status_code == 403:
-            return HttpResponseForbidden(exc.message)
         messages.error(request, exc.message)
         return redirect("evaluation:index")
     messages.success(
@@ -86,10 +87,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(request, pk)
-    try:
-        services.evaluation_run_publish(actor=request.user, run=run)
-    except DomainError as exc:
-        return HttpResponseForbidden(exc.message)
+    services.evaluation_run_publish(actor=request.user, run=run)
     messages.success(request, _("已发布"))
     return redirect("evaluation:run", pk=run.pk)
 
@@ -140,7 +138,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart_migration": charts.migration_heatmap(matrix, classes),
         "has_previous": any(p for p, _ in matrix),
         "tops": tops,
-        "can_publish": selectors._is_evaluator(request.user) and not run.published,
+        "can_publish": can_publish_evaluation(request.user, run) and not run.published,
     }
     return render(request, "evaluation/run.html", context)
 

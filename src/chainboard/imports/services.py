@@ -8,8 +8,8 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from chainboard.accounts.models import Role
-from chainboard.core.errors import DomainError, NotFound, OutOfScope
+from chainboard.accounts.scope import can_see_import_batch, require_importer
+from chainboard.core.errors import DomainError, NotFound
 from chainboard.enterprises.importers import IMPORTERS
 from chainboard.imports.models import ImportBatch
 from chainboard.imports.readers import SPREADSHEET_SUFFIXES
@@ -22,8 +22,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 def importer_for(kind: str, actor: Any) -> Any:
     if kind not in IMPORTERS:
         raise DomainError(f"未知的导入类型 {kind}")
-    if actor.role == Role.ENTERPRISE and kind != "figures":
-        raise OutOfScope("企业用户只能填报本企业的年度指标")
+    require_importer(actor, kind)
     return IMPORTERS[kind]()
 
 
@@ -59,7 +58,7 @@ def import_file(
 def batch_get(*, batch_id: int, actor: Any) -> ImportBatch:
     """A batch is visible to the user who ran it (and to superusers)."""
     batch = ImportBatch.objects.filter(pk=batch_id).first()
-    if batch is None or not (actor.is_superuser or batch.actor_id == actor.pk):
+    if batch is None or not can_see_import_batch(actor, batch):
         raise NotFound("导入批次不存在")
     return batch
 

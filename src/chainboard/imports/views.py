@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -46,7 +46,10 @@ def upload(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
             recent = ImportBatch.objects.filter(actor=user)[:10]
             return render(
-                request, "imports/upload.html", {"kinds": kinds, "recent": recent}, status=400
+                request,
+                "imports/upload.html",
+                {"kinds": kinds, "recent": recent},
+                status=403 if isinstance(exc, OutOfScope) else 400,
             )
         return redirect("imports:batch", batch_id=outcome.batch.pk)
     recent = ImportBatch.objects.filter(actor=authenticated(request.user))[:10]
@@ -94,8 +97,8 @@ def commit(request: HttpRequest, batch_id: int) -> HttpResponse:
         return redirect("imports:batch", batch_id=b.pk)
     try:
         outcome = services.batch_commit(batch=b, actor=request.user)
-    except OutOfScope as exc:
-        return HttpResponseForbidden(exc.message)
+    except OutOfScope:
+        raise  # the 403 page (core.middleware.DomainErrorMiddleware)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("imports:batch", batch_id=b.pk)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from chainboard.accounts.scope import can_place, project_q
 from chainboard.enterprises.importers import parse_uscc
 from chainboard.enterprises.models import Enterprise
 from chainboard.geo.models import Park, Region
@@ -35,7 +36,6 @@ from chainboard.projects.models import (
     Stage,
     YearPlan,
 )
-from chainboard.projects.scope import can_place, project_q
 
 
 def _choice(choices: Any, title: str) -> Any:

@@ -12,6 +12,7 @@ from django.db.models import Count, FloatField, Max, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from chainboard.accounts.scope import project_q
 from chainboard.core.errors import NotFound
 from chainboard.projects.models import (
     POOLS,
@@ -21,7 +22,6 @@ from chainboard.projects.models import (
     Stage,
     YearPlan,
 )
-from chainboard.projects.scope import project_q
 
 STALE_DAYS = 14  # no weekly update for two weeks → alert
 BEHIND_RATIO = Decimal("0.8")  # completed < 80% of the plan to date → "investment behind"

@@ -20,8 +20,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from chainboard.accounts import scope
 from chainboard.core.errors import DomainError
-from chainboard.projects import scope
 from chainboard.projects.models import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from chainboard.accounts.scope import region_q
+from chainboard.accounts.scope import region_or_above_q, require_city_officer
 from chainboard.core.errors import NotFound
 from chainboard.enterprises.models import EnterpriseYear, Qualification
 from chainboard.projects.models import (
@@ -28,7 +28,6 @@ from chainboard.projects.models import (
     TargetReading,
     Task,
 )
-from chainboard.projects.scope import require_city_officer
 from chainboard_analytics.projects.targets import (
     Evaluation,
     TaskSummary,
@@ -145,19 +144,11 @@ def target_record(target: Target, on: dt.date | None = None) -> TargetReading:
 
 def targets_visible(user: Any) -> QuerySet[Target]:
     """Targets of the user's regions and of the regions above them (a county sees city targets)."""
-    own = Target.objects.filter(region_q(user, "region__"))
-    return (own | Target.objects.filter(region_id__in=_above(user))).select_related("region")
+    return Target.objects.filter(region_or_above_q(user)).select_related("region")
 
 
 def tasks_visible(user: Any) -> QuerySet[Task]:
-    own = Task.objects.filter(region_q(user, "region__"))
-    return own | Task.objects.filter(region_id__in=_above(user))
-
-
-def _above(user: Any) -> list[str]:
-    """The codes of the regions above the user's own (a county user also sees city targets)."""
-    region = getattr(user, "scope_region", None) if user.is_authenticated else None
-    return [c for c in region.path.split("/") if c] if region is not None else []
+    return Task.objects.filter(region_or_above_q(user))
 
 
 def task_summary(tasks: QuerySet[Task]) -> TaskSummary:

@@ -17,11 +17,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chainboard.accounts.scope import (
+    can_edit_project,
+    can_manage_rankings_and_targets,
+    project_q,
+    require_city_officer,
+)
 from chainboard.core.errors import DomainError, NotFound
 from chainboard.projects import exports, ranking, selectors, services
 from chainboard.projects.forms import ProjectFilterForm, ProjectForm, UpdateForm
 from chainboard.projects.models import POOLS, ProjectUpdate, RankingScope, TargetStatus, week_start
-from chainboard.projects.scope import project_q
 
 PAGE_SIZE = 50
 
@@ -101,19 +106,9 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         "plans": project.year_plans.all(),
         "history": selectors.project_history(project),
         "today": timezone.localdate(),
-        "can_plan": not project.archived and _can_edit_project(request.user, project),
+        "can_plan": not project.archived and can_edit_project(request.user, project),
     }
     return render(request, "projects/detail.html", context)
-
-
-def _can_edit_project(user: Any, project: Any) -> bool:
-    from chainboard.projects.scope import require_project_editor
-
-    try:
-        require_project_editor(user, project)
-    except DomainError:
-        return False
-    return True
 
 
 @login_required
@@ -259,8 +254,6 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope") or RankingScope.REGION
     if request.method == "POST":
         try:
-            from chainboard.projects.scope import require_city_officer
-
             require_city_officer(request.user)
         except DomainError as exc:
             raise Http404(exc.message) from exc
@@ -296,7 +289,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
         "components": ranking.COMPONENTS,
         "method": ranking.ranking_method_get(),
         "chart": chart,
-        "can_compute": _is_city_officer(request.user),
+        "can_compute": can_manage_rankings_and_targets(request.user),
     }
     return render(request, "projects/ranking.html", context)
 
@@ -394,10 +387,6 @@ def map_page(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/map.html", context)
 
 
-def _is_city_officer(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in ("admin", "analyst"))
-
-
 @login_required
 def targets_page(request: HttpRequest) -> HttpResponse:
     """KPI targets 目标: value over the data, progress, projection to the period end, status."""
@@ -445,7 +434,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
         "statuses": [(s, s.label, counts.get(s.value, 0)) for s in TargetStatus],
         "chart": chart,
         "chart_height": 60 + 34 * len(rows),
-        "can_record": _is_city_officer(request.user),
+        "can_record": can_manage_rankings_and_targets(request.user),
         "today": timezone.localdate(),
     }
     return render(request, "projects/targets.html", context)
@@ -533,7 +522,7 @@ def tasks_page(request: HttpRequest) -> HttpResponse:
         "department": department,
         "band": band,
         "today": today,
-        "can_edit": _is_city_officer(request.user),
+        "can_edit": can_manage_rankings_and_targets(request.user),
     }
     return render(request, "projects/tasks.html", context)
 
@@ -701,7 +690,7 @@ def reviews_page(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "rows": rows,
         "result": result,
-        "can_edit": _is_city_officer(request.user),
+        "can_edit": can_manage_rankings_and_targets(request.user),
     }
     return render(request, "projects/reviews.html", context)
 

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chainboard.accounts.models import User
-from chainboard.accounts.scope import place_in_scope
+from chainboard.accounts.scope import can_place
 from chainboard.geo.models import Region
 from chainboard.imports.cells import (
     CellError,
@@ -97,9 +97,7 @@ class PanelImporter:
             region = regions.get(v.get("region_code", ""))
             if "region_code" in v and region is None:
                 errors.add(n, REGION, v["region_code"], "不是已知的 GB/T 2260 行政区划代码")
-            elif (
-                region is not None and actor is not None and not place_in_scope(actor, region, None)
-            ):
+            elif region is not None and actor is not None and not can_place(actor, region, None):
                 errors.add(n, REGION, v["region_code"], f"{region.name}不在您的管辖范围")
             if "industry_code" in v:
                 level = levels.get(v["industry_code"])

@@ -1,11 +1,11 @@
 """Reads of the supply app; every one starts from the user's scope (``accounts/scope.py``).
 
-* Runs and node/chain aggregates follow chain visibility (``chains.selectors.chain_q``): a user
+* Runs and node/chain aggregates follow chain visibility (``accounts.scope.supply_run_q``): a user
   sees the runs of their region's subtree and of the regions above it, as they see its chains.
 * Firm-level rows (dependences, risky dependences, backups, pairs) are filtered by the firm they
-  belong to (the buyer; either side for a pair) with :func:`firm_q`: a registry firm the user may
-  see (``enterprise_q``), or — for users scoped to a region — a firm that is not in the registry
-  but registered inside that region (USCC characters 3-8).
+  belong to (the buyer; either side for a pair) with ``accounts.scope.supply_firm_q``: a registry
+  firm the user may see (``enterprise_q``), or — for users scoped to a region — a firm that is
+  not in the registry but registered inside that region (USCC characters 3-8).
 * Counterparts named in a visible row (a supplier, a backup) that the user may not see are
   masked (:func:`firm_labels`): region and tier stay, name, USCC and figures do not.
 """
@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from chainboard.accounts.models import Role, User
-from chainboard.accounts.scope import enterprise_q
+from chainboard.accounts.models import User
+from chainboard.accounts.scope import supply_firm_q, supply_run_q
 from chainboard.chains.models import Chain
-from chainboard.chains.selectors import chain_q
 from chainboard.core.errors import NotFound
 from chainboard.geo.models import Region
 from chainboard.supply.models import (
@@ -40,16 +39,10 @@ from chainboard.supply.models import (
 AnyUser = User | AnonymousUser | None
 
 
-RUNNER_ROLES = (Role.ADMIN, Role.ANALYST, Role.REGION_STAFF)
-
-
 def runs_visible(user: AnyUser) -> QuerySet[SupplyRun]:
     """Runs of the regions whose chains the user sees (their subtree and the regions above);
     unpublished (draft) runs only for the roles that run analyses."""
-    qs = SupplyRun.objects.filter(chain_q(user)).select_related("region", "created_by")
-    if not (isinstance(user, User) and (user.is_superuser or user.role in RUNNER_ROLES)):
-        qs = qs.exclude(status=RunStatus.DRAFT)
-    return qs
+    return SupplyRun.objects.filter(supply_run_q(user)).select_related("region", "created_by")
 
 
 def run_get(*, user: AnyUser, pk: int) -> SupplyRun:
@@ -73,26 +66,6 @@ def run_for_chain(*, user: AnyUser, chain: Chain, pk: int | None = None) -> Supp
             raise NotFound("该产业链没有这个分析批次")
         return run
     return runs.filter(status=RunStatus.CURRENT).first()
-
-
-def firm_q(user: AnyUser, prefix: str = "") -> Q:
-    """``SupplyFirm`` rows (reached through ``prefix``) the user may see at firm level."""
-    base = enterprise_q(user, f"{prefix}enterprise__")
-    if base == Q():
-        return base
-    if (
-        isinstance(user, User)
-        and user.is_authenticated
-        and user.is_active
-        and user.role not in (Role.ENTERPRISE, Role.PARK_STAFF)
-        and user.scope_region_id
-    ):
-        path = user.scope_region.path  # type: ignore[union-attr]
-        unknown_here = Q(
-            **{f"{prefix}enterprise__isnull": True, f"{prefix}region__path__startswith": path}
-        )
-        return base | unknown_here
-    return base
 
 
 def chain_result(*, run: SupplyRun, chain: Chain) -> SupplyChainResult | None:
@@ -129,7 +102,7 @@ def dependences(
     linked = SupplyFirmNode.objects.filter(firm=OuterRef("firm_id"), node__chain=chain)
     qs = (
         SupplyFirmDependence.objects.filter(run=run)
-        .filter(firm_q(user, "firm__"))
+        .filter(supply_firm_q(user, "firm__"))
         .filter(Exists(linked))
     )
     if only_risky:
@@ -178,7 +151,7 @@ def risky_dependence_list(*, user: AnyUser, run: SupplyRun) -> QuerySet[SupplyRi
     """Risky dependences of the buyers the user may see."""
     return (
         SupplyRiskyDependence.objects.filter(run=run)
-        .filter(firm_q(user, "buyer__"))
+        .filter(supply_firm_q(user, "buyer__"))
         .select_related("buyer", "supplier")
         .order_by("buyer__uscc", "-share", "supplier__uscc")
     )
@@ -188,7 +161,7 @@ def pair_list(*, user: AnyUser, run: SupplyRun) -> QuerySet[SupplyPair]:
     """The firm network's pairs with the seller or the buyer in the user's scope."""
     return (
         SupplyPair.objects.filter(run=run)
-        .filter(firm_q(user, "seller__") | firm_q(user, "buyer__"))
+        .filter(supply_firm_q(user, "seller__") | supply_firm_q(user, "buyer__"))
         .select_related("seller", "buyer")
         .order_by("-amount_wan_yuan", "seller__uscc", "buyer__uscc")
     )
@@ -199,7 +172,9 @@ def visible_firm_ids(user: AnyUser, firm_ids: set[int]) -> set[int]:
     if not firm_ids:
         return set()
     return set(
-        SupplyFirm.objects.filter(firm_q(user), pk__in=list(firm_ids)).values_list("pk", flat=True)
+        SupplyFirm.objects.filter(supply_firm_q(user), pk__in=list(firm_ids)).values_list(
+            "pk", flat=True
+        )
     )
 
 

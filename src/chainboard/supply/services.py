@@ -21,11 +21,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from chainboard.accounts.models import Role, User
-from chainboard.accounts.scope import regions_visible
+from chainboard.accounts.models import User
+from chainboard.accounts.scope import require_supply_runner
 from chainboard.bridge import firm_nodes_frame, firms_frame
 from chainboard.chains.models import Chain
-from chainboard.core.errors import DomainError, OutOfScope
+from chainboard.core.errors import DomainError
 from chainboard.enterprises.models import Enterprise
 from chainboard.geo.models import Region
 from chainboard.supply import analysis, risk
@@ -46,24 +46,7 @@ from chainboard_analytics.engine.uscc import region_prefix
 from chainboard_analytics.supply.dependence import DEFAULT_SINGLE_SOURCE_THRESHOLD
 from chainboard_analytics.supply.schemas import FIRM_NODES, FIRMS
 
-RUNNERS = {Role.ADMIN, Role.ANALYST, Role.REGION_STAFF}
 BATCH = 2000
-
-
-def require_runner(actor: Any, region: Region) -> User | None:
-    """Admins, analysts and county staff run analyses for regions in their scope.
-
-    ``actor=None`` is a system job (the demo, ``chainboard supplyrisk run`` without ``--user``).
-    """
-    if actor is None:
-        return None
-    if not isinstance(actor, User) or not actor.is_authenticated or not actor.is_active:
-        raise OutOfScope("请先登录")
-    if actor.role not in RUNNERS and not actor.is_superuser:
-        raise OutOfScope("当前角色不能发起供应链风险分析")
-    if not regions_visible(actor).filter(pk=region.pk).exists():
-        raise OutOfScope(f"{region.name}（{region.code}）不在您的管辖范围")
-    return actor
 
 
 def region_resolve(region: Region | str) -> Region:
@@ -131,7 +114,7 @@ def run_supply_analysis(
     """
     t0 = time.perf_counter()
     home = region_resolve(region)
-    user = require_runner(actor, home)
+    user = require_supply_runner(actor, home)
     _check_parameters(single_source_threshold, outside_province_threshold, top_k)
     if backend not in BACKENDS:
         raise DomainError(f"未知的计算后端 {backend!r}：可选 {', '.join(BACKENDS)}")
@@ -450,7 +433,7 @@ def _region_code(uscc: str, registry: pd.DataFrame) -> str:
 @transaction.atomic
 def supply_run_publish(*, actor: Any, run: SupplyRun) -> SupplyRun:
     """Make ``run`` the current result of its region; the current one before it is superseded."""
-    user = require_runner(actor, run.region)
+    user = require_supply_runner(actor, run.region)
     if run.status == RunStatus.CURRENT:
         return run
     for old in SupplyRun.objects.select_for_update().filter(

@@ -6,7 +6,7 @@ cascade itself is ``chainboard_analytics.supply.simulate_shock`` (proportional i
 model, first order and propagated; docs/analytics/supply.md). Nothing is written.
 
 Scope: totals and node rows are aggregates (shown with the chain); firm rows are only the
-chain's firms the user may see (``selectors.firm_q``).
+chain's firms the user may see (``accounts.scope.supply_firm_q``).
 """
 
 from __future__ import annotations
