@@ -151,7 +151,11 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
         ),
     ],
     "can_see_project": [
-        ("宁晋 project", lambda u, w: scope.can_see_project(u, w.project), row(1, 1, 1, 1, 1, 1, 0)),
+        (
+            "宁晋 project",
+            lambda u, w: scope.can_see_project(u, w.project),
+            row(1, 1, 1, 1, 1, 1, 0),
+        ),
         (
             "沙河 project",
             lambda u, w: scope.can_see_project(u, w.project_shahe),
@@ -171,7 +175,11 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
         ),
     ],
     "can_edit_project": [
-        ("宁晋 project", lambda u, w: scope.can_edit_project(u, w.project), row(1, 1, 1, 1, 1, 0, 0)),
+        (
+            "宁晋 project",
+            lambda u, w: scope.can_edit_project(u, w.project),
+            row(1, 1, 1, 1, 1, 0, 0),
+        ),
         (
             "沙河 project",
             lambda u, w: scope.can_edit_project(u, w.project_shahe),
