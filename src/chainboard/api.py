@@ -7,11 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from chainboard.accounts.api import router as regions_router
+from chainboard.chains.api import router as chains_router
 from chainboard.core.errors import DomainError
 from chainboard.enterprises.api import router as enterprises_router
 from chainboard.evaluation.api import router as evaluation_router
-from chainboard.geo.api import router as regions_router
 from chainboard.imports.api import router as imports_router
+from chainboard.projects.api import router as projects_router
+from chainboard.supply.api import router as supply_router
 
 api = NinjaAPI(
     title="chainboard API",
@@ -23,10 +26,10 @@ api = NinjaAPI(
 api.add_router("/enterprises/", enterprises_router)
 api.add_router("/regions/", regions_router)
 api.add_router("/imports/", imports_router)
-api.add_router("/chains/", __import__("chainboard.chains.api", fromlist=["router"]).router)
+api.add_router("/chains/", chains_router)
 api.add_router("/evaluation/", evaluation_router)
-api.add_router("/projects/", __import__("chainboard.projects.api", fromlist=["router"]).router)
-api.add_router("/supply/", __import__("chainboard.supply.api", fromlist=["router"]).router)
+api.add_router("/projects/", projects_router)
+api.add_router("/supply/", supply_router)
 
 
 @api.exception_handler(DomainError)

@@ -17,8 +17,8 @@ import pytest
 from tests.factories import EnterpriseFactory, make_uscc
 from tests.imports.filemaker import ENTERPRISE_HEADERS, write_csv, write_xlsx
 
-from chainboard.enterprises.importers import IMPORTERS
 from chainboard.enterprises.models import Enterprise, EnterpriseYear
+from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import run_import
 from chainboard.projects.models import Project, YearPlan
 from chainboard.strategy.models import PanelValue

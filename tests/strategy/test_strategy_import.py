@@ -108,6 +108,6 @@ def test_import_replaces_sample_values(tmp_path: Path) -> None:
 
 
 def test_importer_is_registered_for_upload_and_cli() -> None:
-    from chainboard.enterprises.importers import IMPORTERS
+    from chainboard.imports.registry import IMPORTERS
 
     assert IMPORTERS["strategy_panel"] is PanelImporter

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from chainboard.accounts.models import Role, User
@@ -115,9 +116,10 @@ def enterprise_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
 
 
 def enterprises_visible(user: User | AnonymousUser | None, qs: QuerySet | None = None) -> QuerySet:
-    from chainboard.enterprises.models import Enterprise
-
-    base = Enterprise.objects.all() if qs is None else qs
+    # By label, like the User.scope_enterprise foreign key: enterprises sits above accounts in
+    # the layer order (ARCHITECTURE.md) and imports this module.
+    enterprise = apps.get_model("enterprises", "Enterprise")
+    base = enterprise.objects.all() if qs is None else qs
     return base.filter(enterprise_q(user))
 
 

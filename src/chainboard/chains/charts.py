@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from html import escape
 from typing import Any
 
 from chainboard.chains.selectors import NodeView, Panorama
+from chainboard.core.charts import yi
 
 STATUS_COLORS = {
     "strong": "#15803d",
@@ -25,11 +25,6 @@ STAGE_TITLES = {
 }
 COL_W, ROW_H, BOX_W, BOX_H, INDENT = 330, 50, 220, 38, 22
 SERVICE_COLS = 4
-
-
-def yi(value: Decimal | float | None) -> float:
-    """万元 → 亿元 (two decimals)."""
-    return round(float(value or 0) / 10000, 2)
 
 
 def layout(p: Panorama) -> dict[int, tuple[float, float]]:

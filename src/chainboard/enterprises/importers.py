@@ -30,7 +30,6 @@ from chainboard.imports.cells import (
 from chainboard.imports.models import ImportBatch
 from chainboard.imports.runner import Column, ErrorSink, ParsedRow, WriteCounts
 from chainboard.industries.models import IndustryCode, IndustryLevel
-from chainboard.strategy.importers import PanelImporter
 
 LOOKUP_CHUNK = 5000
 
@@ -303,6 +302,3 @@ def _same(old: Any, new: Any) -> bool:
     if old is None or new is None:
         return old is new
     return old == new
-
-
-IMPORTERS = {cls.kind: cls for cls in (EnterpriseImporter, FiguresImporter, PanelImporter)}

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from chainboard.core.downloads import download
 from chainboard.core.errors import NotFound
-from chainboard.dashboards import charts
-from chainboard.enterprises import selectors
+from chainboard.enterprises import charts, selectors
 from chainboard.enterprises.exports import write_enterprises_xlsx
 from chainboard.enterprises.filters import EnterpriseFilter
 from chainboard.enterprises.models import FIGURE_TITLES

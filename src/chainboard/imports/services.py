@@ -10,9 +10,9 @@ from django.conf import settings
 
 from chainboard.accounts.scope import can_see_import_batch, require_importer
 from chainboard.core.errors import DomainError, NotFound
-from chainboard.enterprises.importers import IMPORTERS
 from chainboard.imports.models import ImportBatch
 from chainboard.imports.readers import SPREADSHEET_SUFFIXES
+from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import ImportOutcome, run_import
 
 ALLOWED_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}

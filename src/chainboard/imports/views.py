@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from chainboard.accounts.scope import authenticated
 from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
-from chainboard.enterprises.importers import IMPORTERS
 from chainboard.imports import services
 from chainboard.imports.errors_xlsx import write_errors_xlsx
 from chainboard.imports.models import ImportBatch
 from chainboard.imports.readers import ImportFileError, read_table
+from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import ErrorSink, ImportOutcome, RowError
 from chainboard.imports.templates_xlsx import template_xlsx
 

@@ -7,7 +7,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         # The project pool import joins the shared import page, CLI and API.
-        from chainboard.enterprises.importers import IMPORTERS
+        from chainboard.imports.registry import register_importer
         from chainboard.projects.importers import ProjectImporter
 
-        IMPORTERS.setdefault(ProjectImporter.kind, ProjectImporter)  # type: ignore[arg-type]
+        register_importer(ProjectImporter)

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from chainboard.accounts.models import User
-from chainboard.enterprises.importers import IMPORTERS
 from chainboard.imports.errors_xlsx import write_errors_xlsx
+from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import run_import
 
 

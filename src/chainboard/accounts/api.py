@@ -1,3 +1,5 @@
+"""Regions API: the regions in the user's scope (the scope rules live in ``scope.py``)."""
+
 from typing import Any
 
 from django.http import HttpRequest
