@@ -41,8 +41,10 @@ $(VENDOR)/%.min.js: node_modules/.package-lock.json
 system-deps:  ## Debian packages the tests need (chromium for browser tests, CJK fonts, Java for Spark)
 	scripts/system-deps.sh
 
-lint:
+lint:  ## ruff, format check, mypy, the import-linter contracts (layers: ARCHITECTURE.md), check, migrations
 	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/ruff format --check src tests benchmarks
+	.venv/bin/mypy src
 	.venv/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=chainboard.settings.test $(CB) check
 	DJANGO_SETTINGS_MODULE=chainboard.settings.test $(CB) makemigrations --check --dry-run -v0

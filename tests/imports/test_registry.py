@@ -12,7 +12,8 @@ from chainboard.strategy.importers import PanelImporter
 
 
 def test_every_app_registered_its_importers_in_app_order() -> None:
-    assert IMPORTERS == {
+    registered = dict(IMPORTERS)
+    assert registered == {
         "enterprises": EnterpriseImporter,
         "figures": FiguresImporter,
         "projects": ProjectImporter,

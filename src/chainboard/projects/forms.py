@@ -71,9 +71,9 @@ class ProjectForm(forms.ModelForm):
     chain_node_codes = forms.CharField(
         label="产业链/集群标签", required=False, help_text="多个用逗号分隔"
     )
-    chain_nodes = forms.ModelMultipleChoiceField(
+    chain_nodes: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label="产业链环节",
-        queryset=None,
+        queryset=None,  # set per user in __init__
         required=False,
         help_text="项目延链、补链、强链所在的环节（本区县及上级地区的产业链）",
     )

@@ -28,10 +28,10 @@ def map_city(data: dict[str, Any], scope_code: str | None) -> str | None:
     the city holding most of the visible projects."""
     if scope_code and len(scope_code) == 6:
         if scope_code.endswith("0000"):  # a province: its busiest city below
-            cities = Counter(
+            in_province = Counter(
                 c[:4] + "00" for c in data["by_region"] if c.startswith(scope_code[:2])
             )
-            return cities.most_common(1)[0][0] if cities else None
+            return in_province.most_common(1)[0][0] if in_province else None
         return scope_code[:4] + "00"
     cities: Counter[str] = Counter()
     for code, v in data["by_region"].items():
