@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from tests.factories import UserFactory
 
 from chainboard.evaluation import services
 from chainboard_analytics.evaluation import load_method
@@ -106,3 +107,25 @@ def test_analyst_runs_and_publishes_from_the_web(small_city, city_analyst):
         "/api/evaluation/runs", {"year": 2025, "method": "anhui"}, content_type="application/json"
     )
     assert api.status_code == 200 and api.json()["id"] == pk and api.json()["published"]
+
+
+def test_other_county_runs_404_to_read_and_403_to_publish(small_city, shahe, ningjin):
+    """A run of 沙河 (by an analyst scoped to 沙河): hidden from 宁晋 while a draft (404 to read and
+    to publish); once published, 宁晋 reads it but may not publish it again (403)."""
+    shahe_analyst = UserFactory(username="shahe-fx", role="analyst", scope_region=shahe)
+    ningjin_analyst = UserFactory(username="ningjin-fx", role="analyst", scope_region=ningjin)
+    draft, _ = services.evaluation_run_create(
+        actor=shahe_analyst, year=2025, method=load_method("zhejiang")
+    )
+    c = login(ningjin_analyst)
+    assert c.get(reverse("evaluation:run", args=[draft.pk])).status_code == 404
+    assert c.post(reverse("evaluation:publish", args=[draft.pk])).status_code == 404
+    services.evaluation_run_publish(actor=shahe_analyst, run=draft)
+    assert c.get(reverse("evaluation:run", args=[draft.pk])).status_code == 200
+    refused = c.post(reverse("evaluation:publish", args=[draft.pk]))
+    assert refused.status_code == 403
+    assert "无权发布该评价" in refused.content.decode() and "无权操作" in refused.content.decode()
+    county = login(UserFactory(username="ningjin-staff", role="region_staff", scope_region=ningjin))
+    assert county.post(reverse("evaluation:publish", args=[draft.pk])).status_code == 403
+    new = county.post(reverse("evaluation:run_create"), {"method": "zhejiang", "year": "2025"})
+    assert new.status_code == 403

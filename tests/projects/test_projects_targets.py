@@ -119,8 +119,8 @@ def test_county_user_sees_own_and_city_targets_and_tasks(plan, ningjin_user) -> 
     assert "沙河玻璃" not in page
     # county staff cannot change task progress, nor record target readings
     url = f"/projects/tasks/{plan['ningjin_task'].pk}/"
-    assert client.post(url, {"percent_complete": 100}).status_code == 404
-    assert client.post("/projects/targets/").status_code == 404
+    assert client.post(url, {"percent_complete": 100}).status_code == 403
+    assert client.post("/projects/targets/").status_code == 403
 
 
 def test_analyst_records_history_and_updates_tasks(plan, city_analyst) -> None:  # type: ignore[no-untyped-def]

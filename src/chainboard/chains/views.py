@@ -18,7 +18,7 @@ from chainboard.accounts.scope import authenticated
 from chainboard.chains import charts, clusters, exports, selectors, services
 from chainboard.chains.models import Chain, LinkState
 from chainboard.core.downloads import download
-from chainboard.core.errors import DomainError, NotFound
+from chainboard.core.errors import DomainError, NotFound, OutOfScope
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -127,6 +127,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             n = services.link_review(
                 links=links, state=state, actor=user, note=request.POST.get("note", "")
             )
+        except OutOfScope:
+            raise  # the 403 page (core.middleware.DomainErrorMiddleware)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

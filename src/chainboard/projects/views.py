@@ -23,7 +23,7 @@ from chainboard.accounts.scope import (
     project_q,
     require_city_officer,
 )
-from chainboard.core.errors import DomainError, NotFound
+from chainboard.core.errors import DomainError, NotFound, OutOfScope
 from chainboard.projects import exports, ranking, selectors, services
 from chainboard.projects.forms import ProjectFilterForm, ProjectForm, UpdateForm
 from chainboard.projects.models import POOLS, ProjectUpdate, RankingScope, TargetStatus, week_start
@@ -142,9 +142,9 @@ def project_update(request: HttpRequest, code: str) -> HttpResponse:
                     stage=d.get("stage") or None,
                     cumulative_wan_yuan=d.get("cumulative_wan_yuan"),
                 )
+            except OutOfScope:
+                raise  # the 403 page (core.middleware.DomainErrorMiddleware)
             except DomainError as exc:
-                if exc.status_code == 403:
-                    raise Http404(exc.message) from exc
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, f"已保存 {project.name} 的周调度")
@@ -180,9 +180,9 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
                         actor=request.user,
                         node_ids=[n.pk for n in d["chain_nodes"]],
                     )
+            except OutOfScope:
+                raise  # the 403 page (core.middleware.DomainErrorMiddleware)
             except DomainError as exc:
-                if exc.status_code == 403:
-                    raise Http404(exc.message) from exc
                 form.add_error(None, exc.message)
             except ValidationError as exc:
                 for field, errs in exc.message_dict.items():
@@ -199,10 +199,7 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def project_archive(request: HttpRequest, code: str) -> HttpResponse:
     project = _project(request, code)
-    try:
-        services.project_archive(project=project, actor=request.user)
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
+    services.project_archive(project=project, actor=request.user)
     messages.success(request, "项目已归档")
     return redirect("projects:detail", code=project.code)
 
@@ -213,9 +210,9 @@ def project_delete(request: HttpRequest, code: str) -> HttpResponse:
     project = _project(request, code)
     try:
         services.project_delete(project=project, actor=request.user)
+    except OutOfScope:
+        raise  # the 403 page (core.middleware.DomainErrorMiddleware)
     except DomainError as exc:
-        if exc.status_code == 403:
-            raise Http404(exc.message) from exc
         messages.error(request, exc.message)
         return redirect("projects:detail", code=project.code)
     messages.success(request, "项目已删除")
@@ -228,10 +225,7 @@ def problem_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     row = ProjectUpdate.objects.filter(project_q(request.user, "project__"), pk=pk).first()
     if row is None:
         raise Http404("周调度不存在")
-    try:
-        services.problem_resolve(update=row, actor=request.user)
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
+    services.problem_resolve(update=row, actor=request.user)
     return redirect("projects:detail", code=row.project.code)
 
 
@@ -253,10 +247,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     month = _month(request)
     scope = request.GET.get("scope") or RankingScope.REGION
     if request.method == "POST":
-        try:
-            require_city_officer(request.user)
-        except DomainError as exc:
-            raise Http404(exc.message) from exc
+        require_city_officer(request.user)
         for s in RankingScope.values:
             ranking.ranking_store(month, scope=s, actor=request.user)
         messages.success(request, f"已计算 {month:%Y年%m月} 月评比")
@@ -393,10 +384,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     from chainboard.projects import targets as calc
 
     if request.method == "POST":
-        try:
-            n = calc.targets_record(actor=request.user)
-        except DomainError as exc:
-            raise Http404(exc.message) from exc
+        n = calc.targets_record(actor=request.user)
         messages.success(request, f"已记录 {n} 项目标的今日进度")
         return redirect("projects:targets")
     programme = request.GET.get("programme") or None
@@ -548,8 +536,6 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
             percent_complete=percent,
             evidence=request.POST.get("evidence", task.evidence),
         )
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -720,8 +706,6 @@ def _reviews_save(
             errors.append(f"{county.name}：得分应为数字")
         except ValidationError as exc:
             errors.append(f"{county.name}：{'；'.join(exc.messages)}")
-        except DomainError as exc:
-            raise Http404(exc.message) from exc
         else:
             saved += 1
     return saved, errors
@@ -749,8 +733,6 @@ def milestone_post(request: HttpRequest, code: str) -> HttpResponse:
             done_on=d.get("done_on"),
             milestone=d.get("milestone"),
         )
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
