@@ -115,7 +115,7 @@ def test_cli_writes_csv_and_stores_history(example, tmp_path) -> None:  # type: 
 
 
 def test_period_result_combines_reviews(example) -> None:  # type: ignore[no-untyped-def]
-    ranking.ranking_store(dt.date(2025, 3, 1))
+    services.ranking_store(dt.date(2025, 3, 1), actor=None)
     from chainboard.geo.models import Region
 
     services.review_score_save(

@@ -68,8 +68,8 @@ def pool(xingtai):  # type: ignore[no-untyped-def]
     _update(cable, WEEK, 800, problems="施工用电未接通")
     _update(glass, WEEK, 3000, late=True)
     # NJ-2 files nothing this week → missing
-    ranking.ranking_store(d(2025, 2, 1))
-    ranking.ranking_store(d(2025, 3, 1))
+    services.ranking_store(d(2025, 2, 1), actor=None)
+    services.ranking_store(d(2025, 3, 1), actor=None)
     return {"cable": cable, "cable2": cable2, "glass": glass}
 
 

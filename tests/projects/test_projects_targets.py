@@ -128,7 +128,7 @@ def test_analyst_records_history_and_updates_tasks(plan, city_analyst) -> None: 
     assert client.post("/projects/targets/").status_code == 302
     assert TargetReading.objects.count() == 3
     target = plan["city_target"]
-    calc.target_record(target, d(2025, 2, 28))
+    services.target_record(actor=city_analyst, target=target, on=d(2025, 2, 28))
     page = client.get(f"/projects/targets/{target.pk}/").content.decode()
     assert "chart-target" in page and "2025-02-28" in page
     task = plan["shahe_task"]

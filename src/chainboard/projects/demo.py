@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history
 from chainboard.demo.profiles import COUNTIES
 from chainboard.enterprises.models import Enterprise, EnterpriseYear
 from chainboard.geo.models import Park, Region
-from chainboard.projects import ranking
+from chainboard.projects import services
 from chainboard.projects.models import (
     Batch,
     Milestone,
@@ -37,7 +37,6 @@ from chainboard.projects.models import (
     YearPlan,
     week_start,
 )
-from chainboard.projects.targets import target_record
 
 REASON = "示例数据"
 N_PROJECTS = 400
@@ -372,7 +371,7 @@ def _load(rng: np.random.Generator) -> dict[str, int]:
     last_month = today.replace(day=1) - dt.timedelta(days=1)
     for month in (last_month.replace(day=1) - dt.timedelta(days=1), last_month):
         for scope in ("region", "department"):
-            ranking.ranking_store(month.replace(day=1), scope=scope)
+            services.ranking_store(month.replace(day=1), actor=None, scope=scope)
     targets = _targets(year, regions)
     tasks = _tasks(year, today, rng)
     return {"projects": len(projects), "updates": len(updates), "targets": targets, "tasks": tasks}
@@ -489,7 +488,7 @@ def _targets(year: int, regions: dict[str, Region]) -> int:
         last, day = min(today, t.period_end), t.period_start
         while day < last:
             day = min(day.replace(day=calendar.monthrange(day.year, day.month)[1]), last)
-            target_record(t, day)
+            services.target_record(actor=None, target=t, on=day)
             day += dt.timedelta(days=1)
     return len(rows)
 

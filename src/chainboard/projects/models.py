@@ -467,6 +467,7 @@ class TargetReading(BaseModel):
     value = models.DecimalField("当前值", max_digits=16, decimal_places=2)
     projected = models.DecimalField("期末预计", max_digits=16, decimal_places=2)
     status = models.CharField("状态", max_length=16, choices=TargetStatus.choices)
+    history = HistoricalRecords(verbose_name="目标进度记录变更记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "目标进度记录"

@@ -30,8 +30,8 @@ from chainboard.projects.models import (
     ReviewScore,
     YearPlan,
 )
+from chainboard_analytics.projects.ranking import COMPONENTS as COMPONENTS  # column labels
 from chainboard_analytics.projects.ranking import (
-    COMPONENTS,
     DEFAULT_COMPONENTS,
     DEFAULT_PERIOD,
     MonthInputs,
@@ -45,17 +45,20 @@ from chainboard_analytics.projects.ranking import (
     under_construction,
 )
 
+DEFAULT_METHOD_NAME = "默认月评比办法"
+
+
+def ranking_method_default() -> RankingMethod:
+    """The default method (not saved): the defaults of the analytics module."""
+    return RankingMethod(
+        name=DEFAULT_METHOD_NAME, components=DEFAULT_COMPONENTS, period=DEFAULT_PERIOD
+    )
+
 
 def ranking_method_get() -> RankingMethod:
-    """The newest active method; the default one is created on first use."""
-    method = RankingMethod.objects.filter(active=True).first()
-    if method is None:
-        method = RankingMethod(
-            name="默认月评比办法", components=DEFAULT_COMPONENTS, period=DEFAULT_PERIOD
-        )
-        method._change_reason = "默认办法"  # type: ignore[attr-defined]
-        method.save()
-    return method
+    """The newest active method, else the default one, unsaved: reading never writes (the
+    migration creates the default row, ``services.ranking_store`` re-creates it if deleted)."""
+    return RankingMethod.objects.filter(active=True).first() or ranking_method_default()
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -215,34 +218,6 @@ def _punctuality(
             if key is not None and filed_on_time(submitted.date(), week, UPDATE_GRACE_DAYS):
                 on_time[key] += 1
     return expected, on_time
-
-
-def ranking_store(
-    month: dt.date, *, scope: str = RankingScope.REGION, actor: Any = None
-) -> list[RankRow]:
-    """Compute over all projects and store the month's rows (recomputing replaces them)."""
-    from django.db import transaction
-
-    method = ranking_method_get()
-    rows = ranking_compute(month, scope=scope, method=method)
-    first = month.replace(day=1)
-    with transaction.atomic():
-        existing = {r.key: r for r in MonthlyRanking.objects.filter(month=first, scope=scope)}
-        for row in rows:
-            obj = existing.pop(row.key, None) or MonthlyRanking(
-                month=first, scope=scope, key=row.key
-            )
-            obj.label, obj.score, obj.rank, obj.method = row.label, row.score, row.rank, method
-            obj.components = {
-                name: {"value": row.values.get(name), "score": str(row.scores.get(name, 0))}
-                for name in COMPONENTS
-            }
-            obj._history_user = actor  # type: ignore[attr-defined]
-            obj._change_reason = "月评比计算"  # type: ignore[attr-defined]
-            obj.save()
-        for stale in existing.values():
-            stale.delete()
-    return ranking_with_moves(month, scope=scope, rows=rows)
 
 
 def ranking_with_moves(

@@ -1,4 +1,5 @@
-"""Writes to projects, weekly updates, milestones, plans, review scores, targets and tasks.
+"""Writes to projects, weekly updates, milestones, plans, review scores, the stored monthly
+ranking, targets, their readings and tasks.
 
 Every write checks the actor's scope, validates (``full_clean``) and is recorded by
 django-simple-history with the actor and a reason. ``actor=None`` is the server operator (CLI,
@@ -21,17 +22,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from chainboard.accounts import scope
-from chainboard.core.errors import DomainError
+from chainboard.core.errors import DomainError, OutOfScope
+from chainboard.projects import ranking, targets
 from chainboard.projects.models import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,
     Batch,
     Milestone,
+    MonthlyRanking,
     Project,
     ProjectUpdate,
+    RankingMethod,
+    RankingScope,
     ReviewScore,
     Stage,
     Target,
+    TargetReading,
     Task,
     YearPlan,
     week_start,
@@ -436,6 +442,93 @@ def target_save(*, actor: Any, target: Target, reason: str = "目标") -> Target
     _history(target, actor, reason)
     target.save()
     return target
+
+
+@transaction.atomic
+def ranking_method_ensure(*, actor: Any) -> RankingMethod:
+    """The newest active 月评比 method; when there is none (all deactivated or deleted), the
+    default one is created, recorded in the history with ``actor``."""
+    method = RankingMethod.objects.filter(active=True).first()
+    if method is not None:
+        return method
+    if actor is not None:
+        scope.require_city_officer(actor)
+    method = ranking.ranking_method_default()
+    method.full_clean()
+    _history(method, actor, "默认办法")
+    method.save()
+    return method
+
+
+@transaction.atomic
+def ranking_store(
+    month: dt.date, *, actor: Any, scope: str = RankingScope.REGION
+) -> list[ranking.RankRow]:
+    """Compute the 月评比 of ``month`` over all projects and store its rows, replacing what was
+    stored for that month and scope. City officers only (``actor=None``: CLI, demo); every
+    stored, changed and removed row is recorded in the history with ``actor``."""
+    _require_city_officer(actor)
+    if scope not in RankingScope.values:
+        raise DomainError(f"未知评比对象类型：{scope}", fields={"scope": scope})
+    method = ranking_method_ensure(actor=actor)
+    rows = ranking.ranking_compute(month, scope=scope, method=method)
+    first = month.replace(day=1)
+    existing = {r.key: r for r in MonthlyRanking.objects.filter(month=first, scope=scope)}
+    for row in rows:
+        obj = existing.pop(row.key, None) or MonthlyRanking(month=first, scope=scope, key=row.key)
+        obj.label, obj.score, obj.rank, obj.method = row.label, row.score, row.rank, method
+        obj.components = {
+            name: {"value": row.values.get(name), "score": str(row.scores.get(name, 0))}
+            for name in ranking.COMPONENTS
+        }
+        obj.full_clean()
+        _history(obj, actor, "月评比计算")
+        obj.save()
+    for stale in existing.values():
+        _history(stale, actor, "月评比重算，对象已无项目")
+        stale.delete()
+    return ranking.ranking_with_moves(month, scope=scope, rows=rows)
+
+
+def _require_city_officer(actor: Any) -> None:
+    if actor is not None:
+        scope.require_city_officer(actor)
+
+
+def _require_target_visible(actor: Any, target: Target) -> None:
+    if actor is not None and not targets.targets_visible(actor).filter(pk=target.pk).exists():
+        raise OutOfScope("该目标不在您的管辖范围")
+
+
+@transaction.atomic
+def target_record(*, actor: Any, target: Target, on: dt.date | None = None) -> TargetReading:
+    """Store ``target``'s evaluation of ``on`` (default today) as its reading of that day (one
+    per day; recording again replaces it). City officers who see the target; history kept."""
+    _require_city_officer(actor)
+    _require_target_visible(actor, target)
+    on = on or timezone.localdate()
+    ev = targets.target_evaluate(target, on)
+    reading = TargetReading.objects.filter(target=target, on=on).first()
+    reading = reading or TargetReading(target=target, on=on)
+    reading.value = ev.value or Decimal(0)
+    reading.projected = ev.projected or Decimal(0)
+    reading.status = ev.status
+    reading.full_clean()
+    _history(reading, actor, "记录目标进度")
+    reading.save()
+    return reading
+
+
+@transaction.atomic
+def targets_record(*, actor: Any, on: dt.date | None = None) -> int:
+    """Record a reading of every target ``actor`` sees (all targets for ``actor=None``)."""
+    _require_city_officer(actor)
+    rows = targets.targets_visible(actor) if actor is not None else Target.objects.all()
+    n = 0
+    for target in rows.select_related("region"):
+        target_record(actor=actor, target=target, on=on)
+        n += 1
+    return n
 
 
 def stage_label(stage: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from chainboard.accounts.scope import region_or_above_q, require_city_officer
+from chainboard.accounts.scope import region_or_above_q
 from chainboard.core.errors import NotFound
 from chainboard.enterprises.models import EnterpriseYear, Qualification
 from chainboard.projects.models import (
@@ -25,7 +25,6 @@ from chainboard.projects.models import (
     ProjectUpdate,
     Target,
     TargetFormula,
-    TargetReading,
     Task,
 )
 from chainboard_analytics.projects.targets import (
@@ -126,22 +125,6 @@ def target_evaluate(target: Target, on: dt.date | None = None) -> Evaluation:
     )
 
 
-def target_record(target: Target, on: dt.date | None = None) -> TargetReading:
-    """Store today's evaluation (the progress history); one reading per day."""
-    on = on or timezone.localdate()
-    ev = target_evaluate(target, on)
-    reading, _ = TargetReading.objects.update_or_create(
-        target=target,
-        on=on,
-        defaults={
-            "value": ev.value or Decimal(0),
-            "projected": ev.projected or Decimal(0),
-            "status": ev.status,
-        },
-    )
-    return reading
-
-
 def targets_visible(user: Any) -> QuerySet[Target]:
     """Targets of the user's regions and of the regions above them (a county sees city targets)."""
     return Target.objects.filter(region_or_above_q(user)).select_related("region")
@@ -182,15 +165,6 @@ def target_get(*, user: Any, pk: int) -> Target:
     if target is None:
         raise NotFound("目标不存在或不在您的管辖范围")
     return target
-
-
-def targets_record(*, actor: Any, on: dt.date | None = None) -> int:
-    """Store a reading of every target the city officer ``actor`` can see (the history)."""
-    require_city_officer(actor)
-    targets = list(targets_visible(actor))
-    for t in targets:
-        target_record(t, on)
-    return len(targets)
 
 
 def task_groups(tasks: QuerySet[Task], field: str) -> list[dict[str, Any]]:

@@ -249,7 +249,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require_city_officer(request.user)
         for s in RankingScope.values:
-            ranking.ranking_store(month, scope=s, actor=request.user)
+            services.ranking_store(month, scope=s, actor=request.user)
         messages.success(request, f"已计算 {month:%Y年%m月} 月评比")
         return redirect(f"{request.path}?month={month:%Y-%m}&scope={scope}")
     rows = ranking.ranking_with_moves(month, scope=scope)
@@ -384,7 +384,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     from chainboard.projects import targets as calc
 
     if request.method == "POST":
-        n = calc.targets_record(actor=request.user)
+        n = services.targets_record(actor=request.user)
         messages.success(request, f"已记录 {n} 项目标的今日进度")
         return redirect("projects:targets")
     programme = request.GET.get("programme") or None

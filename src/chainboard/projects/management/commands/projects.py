@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chainboard.projects import ranking
+from chainboard.projects import ranking, services
 from chainboard.projects.views import write_ranking_csv
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             month = ranking.parse_month(str(opts["month"]))
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        rows = ranking.ranking_store(month, scope=str(opts["scope"]))
+        rows = services.ranking_store(month, actor=None, scope=str(opts["scope"]))
         out = opts.get("out")
         if out:
             with Path(str(out)).open("w", encoding="utf-8-sig", newline="") as fh:
