@@ -78,6 +78,9 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
     "can_edit_registry": [
         ("", lambda u, w: scope.can_edit_registry(u), row(1, 1, 1, 1, 1, 0, 0)),
     ],
+    "can_use_admin_site": [
+        ("", lambda u, w: scope.can_use_admin_site(u), row(1, 0, 0, 0, 0, 0, 0)),
+    ],
     "can_see_overviews": [
         ("", lambda u, w: scope.can_see_overviews(u), row(1, 1, 1, 1, 1, 0, 0)),
     ],

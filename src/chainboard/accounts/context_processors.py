@@ -10,6 +10,7 @@ from chainboard.accounts import scope
 
 #: Capabilities that depend on the user alone (the others need an object: see ``cb_perms``).
 USER_CAPABILITIES = (
+    "can_use_admin_site",
     "can_edit_registry",
     "can_see_overviews",
     "can_manage_rankings_and_targets",

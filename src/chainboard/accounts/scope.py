@@ -235,6 +235,12 @@ def can_edit_registry(user: User | AnonymousUser | None) -> bool:
     return _in(_user(user), REGISTRY_WRITERS)
 
 
+def can_use_admin_site(user: User | AnonymousUser | None) -> bool:
+    """/admin/ (its changelists ignore scope): whole-instance administrators, superusers only."""
+    u = _user(user)
+    return u is not None and u.is_superuser
+
+
 def can_see_overviews(user: User | AnonymousUser | None) -> bool:
     """Overview pages (evaluation overview, league tables, the registry's links): everyone
     working on a territory; an enterprise user is sent to its own firm's pages instead."""

@@ -26,7 +26,7 @@ ALLOWED_HOSTS = os.environ.get("CHAINBOARD_ALLOWED_HOSTS", "127.0.0.1,localhost,
 )
 
 INSTALLED_APPS = [
-    "chainboard.core.adminsite.ChainboardAdminConfig",  # django.contrib.admin, superusers only
+    "chainboard.accounts.adminsite.ChainboardAdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

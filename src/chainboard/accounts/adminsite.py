@@ -1,4 +1,4 @@
-"""The /admin/ site: superusers only.
+"""The /admin/ site: superusers only (`accounts.scope.can_use_admin_site`).
 
 Admin changelists are not filtered by a user's region, park or firm scope, so a staff account
 with a scope would see every county there. Only superusers (whole-instance administrators) may
@@ -17,9 +17,11 @@ class ChainboardAdminSite(admin.AdminSite):
     site_title = "chainboard"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(user.is_active and user.is_superuser)
+        # imported here: this module loads while the app registry is being filled (no models yet)
+        from chainboard.accounts.scope import can_use_admin_site
+
+        return can_use_admin_site(request.user)
 
 
 class ChainboardAdminConfig(AdminConfig):
-    default_site = "chainboard.core.adminsite.ChainboardAdminSite"
+    default_site = "chainboard.accounts.adminsite.ChainboardAdminSite"
