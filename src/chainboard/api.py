@@ -10,6 +10,7 @@ from ninja.security import django_auth
 from chainboard.accounts.api import router as regions_router
 from chainboard.chains.api import router as chains_router
 from chainboard.core.errors import DomainError
+from chainboard.core.locking import EditConflict
 from chainboard.enterprises.api import router as enterprises_router
 from chainboard.evaluation.api import router as evaluation_router
 from chainboard.imports.api import router as imports_router
@@ -34,6 +35,8 @@ api.add_router("/supply/", supply_router)
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if isinstance(exc, EditConflict):  # 409: the other user's values and the version to merge on
+        return api.create_response(request, exc.payload(), status=exc.status_code)
     return api.create_response(
         request,
         {"code": exc.code, "message": exc.message, "fields": exc.fields},

@@ -67,20 +67,20 @@ def test_api_hides_and_refuses_other_county(firms, ningjin_user) -> None:  # typ
     assert c.get(f"/api/enterprises/{theirs.uscc}/figures").status_code == 404
     patch = c.patch(
         f"/api/enterprises/{theirs.uscc}",
-        json.dumps({"name": "被篡改"}),
+        json.dumps({"name": "被篡改", "version": 1}),
         content_type="application/json",
     )
     assert patch.status_code == 404
     put = c.put(
         f"/api/enterprises/{theirs.uscc}/figures/2024",
-        json.dumps({"revenue_wan_yuan": "1"}),
+        json.dumps({"revenue_wan_yuan": "1", "version": 1}),
         content_type="application/json",
     )
     assert put.status_code == 404
     # moving our own firm into the other county is refused too
     move = c.patch(
         f"/api/enterprises/{ours.uscc}",
-        json.dumps({"region_code": "130582"}),
+        json.dumps({"region_code": "130582", "version": ours.version}),
         content_type="application/json",
     )
     assert move.status_code == 403 and move.json()["code"] == "out_of_scope"
@@ -131,12 +131,14 @@ def test_enterprise_user_sees_only_its_firm(firms) -> None:  # type: ignore[no-u
     # it may report its own figures but not change the registry entry
     put = c.put(
         f"/api/enterprises/{ours.uscc}/figures/2025",
-        json.dumps({"revenue_wan_yuan": "100"}),
+        json.dumps({"revenue_wan_yuan": "100", "version": 0}),
         content_type="application/json",
     )
     assert put.status_code == 200
     patch = c.patch(
-        f"/api/enterprises/{ours.uscc}", json.dumps({"name": "x"}), content_type="application/json"
+        f"/api/enterprises/{ours.uscc}",
+        json.dumps({"name": "x", "version": ours.version}),
+        content_type="application/json",
     )
     assert patch.status_code == 403
     with io.BytesIO(b"a,b\n") as fh:
@@ -166,7 +168,7 @@ def test_api_patch_in_scope_is_recorded(firms, ningjin_user) -> None:  # type: i
     c = login(ningjin_user)
     response = c.patch(
         f"/api/enterprises/{ours.uscc}",
-        json.dumps({"name": "宁晋新名称有限公司"}),
+        json.dumps({"name": "宁晋新名称有限公司", "version": ours.version}),
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["name"] == "宁晋新名称有限公司"
@@ -174,7 +176,7 @@ def test_api_patch_in_scope_is_recorded(firms, ningjin_user) -> None:  # type: i
     assert latest.history_user == ningjin_user and latest.history_change_reason == "API 修改"
     bad = c.patch(
         f"/api/enterprises/{ours.uscc}",
-        json.dumps({"industry_code": "3800"}),
+        json.dumps({"industry_code": "3800", "version": ours.version + 1}),
         content_type="application/json",
     )
     assert bad.status_code == 400 and "4位小类" in bad.json()["message"]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from chainboard.core.locking import Versioned
 from chainboard.core.models import BaseModel
 from chainboard.enterprises.models import Enterprise
 from chainboard.geo.models import Region
@@ -42,7 +43,7 @@ class ServiceKind(models.TextChoices):
     INFORMATION = "information", "信息化服务"
 
 
-class Chain(BaseModel):
+class Chain(Versioned, BaseModel):
     """One industrial chain of one region, instantiated from a versioned template."""
 
     region = models.ForeignKey(
@@ -79,7 +80,7 @@ class Chain(BaseModel):
         return f"{self.region.name}{self.name}"
 
 
-class ChainNode(BaseModel):
+class ChainNode(Versioned, BaseModel):
     """A segment 环节 of a chain: stage, optional parent, and what identifies its firms."""
 
     chain = models.ForeignKey(Chain, models.CASCADE, related_name="nodes", verbose_name="产业链")
@@ -151,7 +152,7 @@ class LinkState(models.TextChoices):
     REJECTED = "rejected", "已驳回"
 
 
-class EnterpriseNode(BaseModel):
+class EnterpriseNode(Versioned, BaseModel):
     """A firm linked to a chain segment 企业挂链, with its evidence and review state.
 
     Automatic linking writes ``proposed`` rows; an analyst's ``confirmed``/``rejected`` decision
@@ -206,7 +207,7 @@ class EnterpriseNode(BaseModel):
         return f"{self.enterprise_id} → {self.node_id}"
 
 
-class Cluster(BaseModel):
+class Cluster(Versioned, BaseModel):
     """A county's characteristic industry agglomeration 产业集群 and the chain segments it covers."""
 
     name = models.CharField("集群名称", max_length=60)
@@ -241,7 +242,7 @@ class Cluster(BaseModel):
         return self.name
 
 
-class ClusterTarget(BaseModel):
+class ClusterTarget(Versioned, BaseModel):
     """A yearly target of a cluster: revenue 万元 and/or growth rate."""
 
     cluster = models.ForeignKey(

@@ -1,21 +1,21 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from chainboard.core.admin import VersionedAdmin, VersionedInline
 from chainboard.enterprises.models import Enterprise, EnterpriseYear, Qualification
 
 
-class YearInline(admin.TabularInline):
+class YearInline(VersionedInline):
     model = EnterpriseYear
     extra = 0
 
 
-class QualificationInline(admin.TabularInline):
+class QualificationInline(VersionedInline):
     model = Qualification
     extra = 0
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(VersionedAdmin):
     list_display = ("name", "uscc", "region", "park", "industry", "above_scale", "status")
     list_filter = ("above_scale", "status")
     search_fields = ("name", "uscc")
@@ -25,7 +25,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EnterpriseYear)
-class EnterpriseYearAdmin(SimpleHistoryAdmin):
+class EnterpriseYearAdmin(VersionedAdmin):
     list_display = ("enterprise", "year", "revenue_wan_yuan", "tax_paid_wan_yuan", "land_area_mu")
     list_filter = ("year",)
     search_fields = ("enterprise__name", "enterprise__uscc")
@@ -33,7 +33,7 @@ class EnterpriseYearAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(SimpleHistoryAdmin):
+class QualificationAdmin(VersionedAdmin):
     list_display = ("enterprise", "kind", "level", "granted_on", "expires_on")
     list_filter = ("kind", "level")
     search_fields = ("enterprise__name",)

@@ -7,6 +7,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from chainboard.accounts.scope import authenticated
 from chainboard.core.errors import DomainError
+from chainboard.core.locking import require_version
 from chainboard.enterprises import selectors, services
 from chainboard.enterprises.models import Enterprise
 from chainboard.enterprises.schemas import (
@@ -46,6 +47,7 @@ def get_enterprise(request: HttpRequest, uscc: Path[str]) -> Enterprise:
 def patch_enterprise(request: HttpRequest, uscc: Path[str], payload: EnterprisePatch) -> Enterprise:
     firm = selectors.enterprise_get(user=request.user, uscc=uscc)
     data = payload.model_dump(exclude_unset=True)
+    version = require_version(data.pop("version", None))
     changes: dict[str, object] = {}
     if "region_code" in data:
         region = Region.objects.filter(pk=data.pop("region_code")).first()
@@ -61,7 +63,11 @@ def patch_enterprise(request: HttpRequest, uscc: Path[str], payload: EnterpriseP
         changes["industry"] = code
     changes.update({k: v for k, v in data.items() if v is not None})
     return services.enterprise_update(
-        enterprise=firm, actor=authenticated(request.user), data=changes, reason="API 修改"
+        enterprise=firm,
+        actor=authenticated(request.user),
+        data=changes,
+        expected_version=version,
+        reason="API 修改",
     )
 
 
@@ -76,10 +82,13 @@ def put_figures(request: HttpRequest, uscc: Path[str], year: Path[int], payload:
     if not 1949 <= year <= 2100:
         raise DomainError("年份应在1949-2100之间", fields={"year": "超出范围"})
     firm = selectors.enterprise_get(user=request.user, uscc=uscc)
+    data = payload.model_dump()
+    version = require_version(data.pop("version"))
     return services.figures_save(
         enterprise=firm,
         year=year,
         actor=authenticated(request.user),
-        data=payload.model_dump(),
+        data=data,
+        expected_version=version,
         reason="API 填报",
     )

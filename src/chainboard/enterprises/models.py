@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from chainboard.core.locking import Versioned
 from chainboard.core.models import BaseModel
 from chainboard.enterprises.uscc import UsccError, validate_uscc
 from chainboard.geo.models import Park, Region
@@ -21,7 +22,7 @@ class EnterpriseStatus(models.TextChoices):
     CLOSED = "closed", "注销"
 
 
-class Enterprise(BaseModel):
+class Enterprise(Versioned, BaseModel):
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=200, db_index=True)
     region = models.ForeignKey(
@@ -107,7 +108,7 @@ FIGURE_TITLES: dict[str, str] = {
 }
 
 
-class EnterpriseYear(BaseModel):
+class EnterpriseYear(Versioned, BaseModel):
     """One firm's figures for one year; every figure may be missing (null), never negative."""
 
     enterprise = models.ForeignKey(
@@ -175,7 +176,7 @@ class QualificationLevel(models.TextChoices):
     COUNTY = "county", "县级"
 
 
-class Qualification(BaseModel):
+class Qualification(Versioned, BaseModel):
     """A dated title an enterprise holds (高企, 专精特新, 绿色工厂 …)."""
 
     enterprise = models.ForeignKey(

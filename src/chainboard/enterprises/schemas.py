@@ -16,10 +16,19 @@ class EnterpriseOut(Schema):
     founded_on: date | None = None
     status: str
     business_scope: str = ""
+    version: int = Field(description="版本号：修改时原样带回")
+
+
+VERSION_HELP = "读取时的版本号（必填）；他人已修改同一字段时返回 409 及其内容"
 
 
 class EnterprisePatch(Schema):
-    """Fields an authorised user may change; region and park must stay inside their scope."""
+    """Fields an authorised user may change; region and park must stay inside their scope.
+
+    ``version`` is required (400 without it): the version read by GET.
+    """
+
+    version: int | None = Field(None, description=VERSION_HELP)
 
     name: str | None = Field(None, max_length=200)
     region_code: str | None = Field(None, min_length=6, max_length=6)
@@ -47,9 +56,14 @@ class FiguresOut(Schema):
     rd_spend_wan_yuan: Decimal | None
     employees: int | None
     electricity_10k_kwh: Decimal | None
+    version: int
 
 
 class FiguresIn(Schema):
+    """One year's figures (PUT: every figure; an omitted one is cleared). ``version`` is required:
+    the version read by GET, or 0 when the year does not exist yet."""
+
+    version: int | None = Field(None, description=VERSION_HELP + "；新增年份填 0")
     revenue_wan_yuan: Decimal | None = Field(None, ge=0)
     value_added_wan_yuan: Decimal | None = Field(None, ge=0)
     tax_paid_wan_yuan: Decimal | None = Field(None, ge=0)

@@ -3,6 +3,10 @@
 Every write checks the actor's scope, validates, and is recorded in django-simple-history with its
 actor and reason (an import batch, an API call, the demo loader). ``actor=None`` is the server
 operator (CLI, migrations): it bypasses scope but is still recorded.
+
+Edits are optimistic-locked (:mod:`chainboard.core.locking`): ``expected_version`` is the version
+the editor read; the row is locked, merged field by field and only changed columns are written.
+Bulk (import) updates bump the version of every row they change.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from chainboard.accounts.scope import (
     require_registry_writer,
 )
 from chainboard.core.bulk import insert_with_history
+from chainboard.core.locking import bump_versions, lock, merge_edit, save_edit
 from chainboard.core.versioning import bump_registry_version
 from chainboard.enterprises.models import FIGURE_TITLES, Enterprise, EnterpriseYear
 
@@ -62,20 +67,31 @@ def enterprise_create(
 
 @transaction.atomic
 def enterprise_update(
-    *, enterprise: Enterprise, actor: User | None, data: dict[str, Any], reason: str = "修改"
+    *,
+    enterprise: Enterprise,
+    actor: User | None,
+    data: dict[str, Any],
+    expected_version: int | None,
+    reason: str = "修改",
 ) -> Enterprise:
+    """Edit a firm; ``expected_version`` is the version the editor read (None: server paths)."""
     if actor is not None:
         require_registry_writer(actor)
         require_enterprise_visible(actor, enterprise)
-    for name, value in data.items():
-        if name not in ENTERPRISE_FIELDS and name not in {"region_id", "park_id", "industry_id"}:
+    fields = {"region_id": "region", "park_id": "park", "industry_id": "industry"}
+    for name in data:
+        if name not in ENTERPRISE_FIELDS and name not in fields:
             raise ValueError(f"unknown enterprise field {name}")
-        setattr(enterprise, name, value)
+    enterprise = lock(Enterprise, enterprise.pk)
+    changed = merge_edit(
+        enterprise, {fields.get(k, k): v for k, v in data.items()}, expected_version, "企业信息"
+    )
+    if not changed:
+        return enterprise
     if actor is not None:
         require_place_in_scope(actor, enterprise.region, enterprise.park)
     enterprise.full_clean()
-    _set_history(enterprise, actor, reason)
-    enterprise.save()
+    save_edit(enterprise, changed, actor=actor, reason=reason)
     bump_registry_version()
     return enterprise
 
@@ -87,20 +103,28 @@ def figures_save(
     year: int,
     actor: User | None,
     data: dict[str, Any],
+    expected_version: int | None,
     reason: str = "填报",
 ) -> EnterpriseYear:
-    """Create or update one firm-year (an enterprise user may report its own figures)."""
+    """Create or update one firm-year (an enterprise user may report its own figures).
+
+    ``expected_version`` is the version of the year the editor read, :data:`NEW` (0) if there
+    was none yet; only the figures the editor changed are written.
+    """
     if actor is not None:
         require_figures_writer(actor, enterprise)
-    row = EnterpriseYear.objects.filter(enterprise=enterprise, year=year).first()
-    row = row or EnterpriseYear(enterprise=enterprise, year=year)
-    for name, value in data.items():
+    for name in data:
         if name not in FIGURE_FIELDS:
             raise ValueError(f"unknown figure field {name}")
-        setattr(row, name, value)
+    found = (
+        EnterpriseYear.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
+    )
+    row = found or EnterpriseYear(enterprise=enterprise, year=year)
+    changed = merge_edit(row, data, expected_version, f"{year}年经营数据")
+    if found is not None and not changed:
+        return row
     row.full_clean()
-    _set_history(row, actor, reason)
-    row.save()
+    save_edit(row, changed, actor=actor, reason=reason)
     bump_registry_version()
     return row
 
@@ -152,7 +176,7 @@ def _bulk(
         bulk_update_with_history(
             list(updates),
             model,
-            fields=[*update_fields, "updated_at"],
+            fields=[*update_fields, *bump_versions(model, updates), "updated_at"],
             batch_size=BATCH_SIZE,
             default_user=actor,
             default_change_reason=reason,

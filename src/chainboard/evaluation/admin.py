@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from chainboard.core.admin import VersionedAdmin
 from chainboard.evaluation.models import EvaluationRun, ParkDesignCentre, TierProfile, TierTarget
 
 
@@ -28,14 +29,14 @@ class EvaluationRunAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TierTarget)
-class TierTargetAdmin(SimpleHistoryAdmin):
+class TierTargetAdmin(VersionedAdmin):
     list_display = ("region", "year", "kind", "level", "target", "source")
     list_filter = ("year", "kind")
     autocomplete_fields = ("region",)
 
 
 @admin.register(TierProfile)
-class TierProfileAdmin(SimpleHistoryAdmin):
+class TierProfileAdmin(VersionedAdmin):
     list_display = (
         "enterprise",
         "year",
@@ -50,6 +51,6 @@ class TierProfileAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ParkDesignCentre)
-class ParkDesignCentreAdmin(SimpleHistoryAdmin):
+class ParkDesignCentreAdmin(VersionedAdmin):
     list_display = ("name", "park", "established_on")
     raw_id_fields = ("park",)

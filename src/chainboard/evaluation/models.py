@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from chainboard.core.locking import Versioned
 from chainboard.core.models import BaseModel
 from chainboard.enterprises.models import Enterprise, QualificationKind, QualificationLevel
 from chainboard.geo.models import Region
@@ -163,7 +164,7 @@ PROFILE_FIELDS = [
 ]
 
 
-class TierProfile(BaseModel):
+class TierProfile(Versioned, BaseModel):
     """The yearly figures the cultivation-tier criteria need beyond the registry's figures."""
 
     enterprise = models.ForeignKey(
@@ -205,7 +206,7 @@ class TierProfile(BaseModel):
         return f"{self.enterprise_id} {self.year}"
 
 
-class TierTarget(BaseModel):
+class TierTarget(Versioned, BaseModel):
     """A yearly cultivation target of a region: e.g. 宁晋县 2025 +30 高新技术企业."""
 
     region = models.ForeignKey(
@@ -234,7 +235,7 @@ class TierTarget(BaseModel):
         return f"{self.region_id} {self.year} {self.kind} +{self.target}"
 
 
-class ParkDesignCentre(BaseModel):
+class ParkDesignCentre(Versioned, BaseModel):
     """An industrial-design centre 工业设计中心 built in a park (for the coverage summary)."""
 
     park = models.OneToOneField(

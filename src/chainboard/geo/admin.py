@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from chainboard.core.admin import VersionedAdmin
 from chainboard.geo.models import Park, Region
 
 
@@ -12,7 +12,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Park)
-class ParkAdmin(SimpleHistoryAdmin):
+class ParkAdmin(VersionedAdmin):
     list_display = ("name", "region", "kind", "planned_area_mu")
     list_filter = ("kind",)
     search_fields = ("name",)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from chainboard.core.locking import Versioned
 from chainboard.core.models import BaseModel
 
 
@@ -57,7 +58,7 @@ class ParkKind(models.TextChoices):
     PARK = "park", "园区"
 
 
-class Park(BaseModel):
+class Park(Versioned, BaseModel):
     name = models.CharField("名称", max_length=100)
     region = models.ForeignKey(
         Region, models.PROTECT, related_name="parks", verbose_name="所属区县"

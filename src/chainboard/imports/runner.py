@@ -2,8 +2,9 @@
 
 Every error is located (file, sheet, row, column, value, reason) and collected before anything is
 written. With any error the batch writes nothing unless ``partial=True`` (then the valid rows are
-written and the rest reported). A dry run runs the same write inside a transaction that is rolled
-back, so it reports exactly what a real run would do. Per-kind rules live in an ``Importer``
+written and the rest reported). A dry run (preview) stops after the plan and reports the plan's
+counts: it never opens a write transaction, so previewing a large file does not hold SQLite's
+single write lock while other users save. Per-kind rules live in an ``Importer``
 (see ``chainboard.enterprises.importers``).
 """
 
@@ -106,7 +107,9 @@ class Importer(Protocol):
     columns: list[Column]
 
     def plan(self, rows: list[ParsedRow], *, actor: Any, errors: ErrorSink) -> Any:
-        """Resolve keys, check scope and cross-row rules; add errors; return what to write."""
+        """Resolve keys, check scope and cross-row rules; add errors; return what to write:
+        an object with ``creates`` and ``updates`` (sized) and ``unchanged`` (a count), which a
+        preview reports without writing."""
 
     def write(self, plan: Any, *, actor: Any, batch: ImportBatch) -> WriteCounts:
         """Write the plan through the services (inside the runner's transaction)."""
@@ -128,10 +131,6 @@ class ImportOutcome:
     @property
     def written(self) -> bool:
         return self.batch.status in (ImportStatus.COMMITTED, ImportStatus.PARTIAL)
-
-
-class _Rollback(Exception):
-    """Raised inside the transaction to undo a dry run."""
 
 
 def run_import(
@@ -187,12 +186,11 @@ def run_import(
     )
     batch.save()
     try:
-        with transaction.atomic(durable=True):
-            counts = importer.write(plan, actor=actor, batch=batch)
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+        if dry_run:  # the plan's counts, no write transaction (see the module docstring)
+            counts = WriteCounts(len(plan.creates), len(plan.updates), plan.unchanged)
+        else:
+            with transaction.atomic(durable=True):
+                counts = importer.write(plan, actor=actor, batch=batch)
     except DatabaseError as exc:
         sink.add(0, "", None, f"写入数据库失败，已全部回滚：{exc}")
         batch.status = ImportStatus.REJECTED

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from chainboard.core.admin import VersionedAdmin
 from chainboard.projects.models import (
     Batch,
     Milestone,
@@ -15,7 +16,7 @@ from chainboard.projects.models import (
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(VersionedAdmin):
     list_display = ["code", "name", "region", "stage", "total_investment_wan_yuan", "archived"]
     list_filter = ["stage", "source", "kind", "archived"]
     search_fields = ["code", "name", "investor_name"]
@@ -23,10 +24,11 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectUpdate)
-class ProjectUpdateAdmin(SimpleHistoryAdmin):
+class ProjectUpdateAdmin(VersionedAdmin):
     list_display = ["project", "week", "investment_period_wan_yuan", "submitted_at"]
     raw_id_fields = ["project", "author"]
 
 
-for model in (Batch, Milestone, MonthlyRanking, RankingMethod, ReviewScore, Target, Task):
-    admin.site.register(model, SimpleHistoryAdmin)
+admin.site.register(MonthlyRanking, SimpleHistoryAdmin)  # computed, not edited
+for model in (Batch, Milestone, RankingMethod, ReviewScore, Target, Task):
+    admin.site.register(model, VersionedAdmin)

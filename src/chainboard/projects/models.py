@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from chainboard.core.locking import Versioned
 from chainboard.core.models import BaseModel
 from chainboard.enterprises.models import Enterprise
 from chainboard.geo.models import Park, Region
@@ -74,7 +75,7 @@ class ProjectSource(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class Batch(BaseModel):
+class Batch(Versioned, BaseModel):
     """A 集中开工 event: a dated batch of projects started together (city-wide or one county)."""
 
     name = models.CharField("批次名称", max_length=100, unique=True)
@@ -93,7 +94,7 @@ class Batch(BaseModel):
         return self.name
 
 
-class Project(BaseModel):
+class Project(Versioned, BaseModel):
     code = models.CharField("项目编号", max_length=32, unique=True)
     name = models.CharField("项目名称", max_length=200)
     investor = models.ForeignKey(
@@ -157,7 +158,6 @@ class Project(BaseModel):
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     archived = models.BooleanField("已归档", default=False, db_index=True)
     sample = models.BooleanField("示例数据", default=False)
-    version = models.PositiveIntegerField("版本", default=1)
     history = HistoricalRecords(verbose_name="项目变更记录", m2m_fields=[chain_nodes])
 
     class Meta:
@@ -213,7 +213,7 @@ class Project(BaseModel):
             raise ValidationError(errors)
 
 
-class YearPlan(BaseModel):
+class YearPlan(Versioned, BaseModel):
     """The split of a project's investment by year (年度计划投资)."""
 
     project = models.ForeignKey(
@@ -235,7 +235,7 @@ class YearPlan(BaseModel):
         ]
 
 
-class Milestone(BaseModel):
+class Milestone(Versioned, BaseModel):
     project = models.ForeignKey(
         Project, models.CASCADE, related_name="milestones", verbose_name="项目"
     )
@@ -263,7 +263,7 @@ def week_start(day: dt.date) -> dt.date:
 UPDATE_GRACE_DAYS = 7  # the update for week W is on time if filed by W's Monday + 7 (next Monday)
 
 
-class ProjectUpdate(BaseModel):
+class ProjectUpdate(Versioned, BaseModel):
     """One weekly progress report 周调度 of a project. A project with updates cannot be deleted."""
 
     project = models.ForeignKey(
@@ -287,7 +287,6 @@ class ProjectUpdate(BaseModel):
         related_name="+",
         verbose_name="填报人",
     )
-    version = models.PositiveIntegerField("版本", default=1)
     history = HistoricalRecords(verbose_name="周调度变更记录")
 
     class Meta:
@@ -325,7 +324,7 @@ class ReviewKind(models.TextChoices):
     HALF_YEAR = "half", "半年考核"
 
 
-class ReviewScore(BaseModel):
+class ReviewScore(Versioned, BaseModel):
     """A county's score (0–100) at a quarterly site review 季观摩 or half-year assessment 半年考核."""
 
     region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name="区县")
@@ -353,7 +352,7 @@ class ReviewScore(BaseModel):
         ]
 
 
-class RankingMethod(BaseModel):
+class RankingMethod(Versioned, BaseModel):
     """The configurable 月评比 scoring method; the newest active row is used (see docs/projects.md).
 
     ``components`` maps a component key to ``{"weight", "benchmark", "cap"}``; ``period`` holds
@@ -425,7 +424,7 @@ class TargetStatus(models.TextChoices):
     BEHIND = "behind", "滞后"
 
 
-class Target(BaseModel):
+class Target(Versioned, BaseModel):
     """A KPI 目标 whose value is computed by ``formula`` over the data (see ``targets.py``)."""
 
     name = models.CharField("目标名称", max_length=200)
@@ -459,7 +458,7 @@ class Target(BaseModel):
         return self.name
 
 
-class TargetReading(BaseModel):
+class TargetReading(Versioned, BaseModel):
     """A dated evaluation of a target (its progress history)."""
 
     target = models.ForeignKey(Target, models.CASCADE, related_name="readings", verbose_name="目标")
@@ -481,7 +480,7 @@ class TargetReading(BaseModel):
         ]
 
 
-class Task(BaseModel):
+class Task(Versioned, BaseModel):
     """A work item 任务 of the year's plan, under a programme such as 12项赋能行动."""
 
     programme = models.CharField("所属行动", max_length=100)

@@ -96,10 +96,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the server read while an import writes; IMMEDIATE avoids lock upgrades failing.
+    # WAL lets the server read while an import writes; IMMEDIATE avoids lock upgrades failing;
+    # a save that finds the write lock taken (an import committing) waits up to SQLITE_TIMEOUT
+    # seconds for it instead of failing at once with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from chainboard.core.admin import VersionedAdmin
 from chainboard.strategy.models import PanelValue
 
 
 @admin.register(PanelValue)
-class PanelValueAdmin(SimpleHistoryAdmin):
+class PanelValueAdmin(VersionedAdmin):
     list_display = ["region", "industry", "year", "measure", "value", "sample"]
     list_filter = ["measure", "year", "sample"]
     search_fields = ["region__code", "region__name", "industry__code"]

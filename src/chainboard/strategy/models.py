@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from chainboard.core.locking import Versioned
 from chainboard.core.models import BaseModel
 
 
@@ -20,7 +21,7 @@ class PanelMeasure(models.TextChoices):
     EMPLOYMENT = "employment", "从业人员(人)"
 
 
-class PanelValue(BaseModel):
+class PanelValue(Versioned, BaseModel):
     """One cell of the panel: the value of ``measure`` for ``industry`` in ``region``, ``year``."""
 
     region = models.ForeignKey(

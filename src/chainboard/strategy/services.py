@@ -15,6 +15,7 @@ from simple_history.utils import bulk_update_with_history
 
 from chainboard.accounts.models import User
 from chainboard.core.bulk import insert_with_history
+from chainboard.core.locking import bump_versions
 from chainboard.core.models import SiteSetting
 from chainboard.strategy.models import PanelValue
 
@@ -70,7 +71,7 @@ def panel_bulk_write(
         bulk_update_with_history(
             list(updates),
             PanelValue,
-            fields=["value", "sample", "updated_at"],
+            fields=["value", "sample", *bump_versions(PanelValue, updates), "updated_at"],
             batch_size=BATCH_SIZE,
             default_user=actor,
             default_change_reason=reason,
