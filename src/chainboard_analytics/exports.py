@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
@@ -78,6 +78,10 @@ WORKBOOK_OPTIONS = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
+
+
+class TextOut(Protocol):
+    def write(self, text: str, /) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -303,7 +307,7 @@ class Workbook:
         self.close()
 
 
-def write_csv(out: IO[str], columns: Sequence[Col], rows: Iterable[Sequence[Any]]) -> None:
+def write_csv(out: TextOut, columns: Sequence[Col], rows: Iterable[Sequence[Any]]) -> None:
     """CSV with a header row: text neutralised, numbers formatted by column kind (no thousands
     separators), dates ISO. Open ``out`` with ``encoding="utf-8-sig", newline=""``."""
     writer = csv.writer(out)

@@ -117,7 +117,10 @@ def test_shock_removing_a_region_and_bad_input(net, stored, admin_user, login): 
     assert "1,850.00 万元" in text  # G buys nothing on: the same loss as removing E
     for data, message in (
         ({}, "请填写要断供的供应商统一社会信用代码，或一个地区代码"),
-        ({"suppliers": "91130528XXXXXXXXXX"}, "以下企业不在本批次的交易网络中：91130528XXXXXXXXXX"),
+        (
+            {"suppliers": "91130528XXXXXXXXXX"},
+            "以下企业不在本批次的交易网络中或不在您的管辖范围内：91130528XXXXXXXXXX",
+        ),
         ({"region": "32050"}, "地区代码 '32050' 无效"),
         ({"region": "329999"}, "未知的行政区划代码 329999"),
     ):

@@ -55,17 +55,41 @@ def test_city_analyst_sees_city_firms_and_masks_outside_ones(net, stored, city_a
 
 
 def test_county_shock_lists_only_own_firms(net, stored, ningjin_user, login):  # type: ignore[no-untyped-def]
+    """Removing C (宁晋): A loses 60 of its 100 purchases, B (沙河) 10 of 100: B is counted, not
+    named."""
     client = login(ningjin_user)
     r = client.post(
         f"/chains/{net.chain.pk}/supply/shock/",
-        {"suppliers": net.uscc["E"]},
+        {"suppliers": net.uscc["C"]},
         HTTP_HX_REQUEST="true",
     )
     html = r.content.decode()
-    assert "1,850.00 万元" in html  # totals are aggregates
+    assert "其销售额 70.00 万元" in html  # C is the county's own firm
     assert "宁晋测试电缆有限公司" in html and "沙河测试电缆有限公司" not in html
     assert "本链另有 1 家受影响企业不在您的管辖范围" in html
-    assert "其销售额" not in html  # E's sales are not the county's to see
+
+
+def test_county_cannot_name_an_out_of_scope_supplier(net, stored, ningjin_user, login):  # type: ignore[no-untyped-def]
+    """Issue 11: naming E (苏州) or D (沙河) showed 受影响采购额（一阶） = that firm's total sales
+    and told whether a USCC is in the network. Now every out-of-scope or absent USCC gets the same
+    refusal and no figure."""
+    client = login(ningjin_user)
+    url = f"/chains/{net.chain.pk}/supply/shock/"
+    absent = "91320500MA00000000"
+    answers = {}
+    for uscc in (net.uscc["E"], net.uscc["D"], absent):
+        r = client.post(url, {"suppliers": uscc}, HTTP_HX_REQUEST="true")
+        html = r.content.decode()
+        assert "shock-summary" not in html and "万元" not in html
+        answers[uscc] = html.replace(uscc, "<USCC>")
+    assert len(set(answers.values())) == 1  # same page whether the firm exists or not
+    assert "不在本批次的交易网络中或不在您的管辖范围内" in answers[absent]
+    # mixed with an own supplier: refused as a whole, naming only the refused USCC
+    r = client.post(url, {"suppliers": f"{net.uscc['C']},{net.uscc['E']}"}, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert "shock-summary" not in html and net.uscc["E"] in html
+    r = client.post(url, {"suppliers": net.uscc["E"]})  # the full page: 400
+    assert r.status_code == 400
 
 
 def test_county_cannot_see_another_countys_chain_or_runs(

@@ -6,10 +6,18 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-import xlsxwriter
-
+from chainboard.projects import ranking
 from chainboard.projects.importers import TITLES
 from chainboard.projects.models import Project
+from chainboard_analytics.exports import (
+    Col,
+    Kind,
+    TextOut,
+    Workbook,
+    csv_bytes,
+    kind_from_title,
+    write_csv,
+)
 
 COLUMNS = [
     "code",
@@ -58,38 +66,54 @@ def _cell(p: Project, key: str) -> Any:
     return float(value) if hasattr(value, "is_finite") else value
 
 
+def _kind(key: str) -> Kind:
+    if key.endswith("_on"):
+        return "date"
+    if key in ("longitude", "latitude"):
+        return "auto"
+    return kind_from_title(TITLES[key])
+
+
 def projects_xlsx(projects: Iterable[Project]) -> io.BytesIO:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("重点项目")
-    head = book.add_format({"bold": True, "bg_color": "#F2F2F2"})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    money = book.add_format({"num_format": "#,##0.00"})
-    pct = book.add_format({"num_format": "0.0%"})
-    sheet.write_row(0, 0, [TITLES[c] for c in COLUMNS] + EXTRA, head)
-    sheet.set_column(1, 1, 36)
-    sheet.set_column(4, 4, 28)
-    line = 0
-    for line, p in enumerate(projects, start=1):
-        for col, key in enumerate(COLUMNS):
-            value = _cell(p, key)
-            if value is None:
-                continue
-            if hasattr(value, "isoformat"):
-                sheet.write_datetime(line, col, value, date)
-            elif isinstance(value, float):
-                sheet.write_number(line, col, value, money)
-            else:
-                sheet.write_string(line, col, str(value))
-        base = len(COLUMNS)
-        sheet.write_string(line, base, p.region.name)
-        sheet.write_number(line, base + 1, float(p.investment_done_wan_yuan), money)
-        sheet.write_number(line, base + 2, p.progress, pct)
-        sheet.write_string(
-            line, base + 3, "；".join(f"{n.chain.name}·{n.name}" for n in p.chain_nodes.all())
-        )
-    sheet.autofilter(0, 0, max(line, 1), len(COLUMNS) + len(EXTRA) - 1)
-    sheet.freeze_panes(1, 2)
-    book.close()
+    columns = [Col(TITLES[c], _kind(c)) for c in COLUMNS]
+    columns += [Col(t, kind_from_title(t)) for t in EXTRA]
+    with Workbook(buffer) as book:
+        sheet = book.sheet("重点项目", columns, freeze_cols=2)
+        for p in projects:
+            sheet.row(
+                [_cell(p, key) for key in COLUMNS]
+                + [
+                    p.region.name,
+                    float(p.investment_done_wan_yuan),
+                    p.progress,
+                    "；".join(f"{n.chain.name}·{n.name}" for n in p.chain_nodes.all()),
+                ]
+            )
     buffer.seek(0)
     return buffer
+
+
+def ranking_columns() -> list[Col]:
+    """月评比 CSV: 行政区划代码, 名称, 得分, 排名, then each component's value and score."""
+    columns = [Col("行政区划代码"), Col("名称"), Col("得分", "num2"), Col("排名", "int")]
+    for label in ranking.COMPONENTS.values():
+        columns += [Col(label, "num4"), Col(f"{label}得分", "num2")]
+    return columns
+
+
+def _ranking_rows(rows: list[ranking.RankRow]) -> Iterable[list[Any]]:
+    for r in rows:
+        line: list[Any] = [r.key, r.label, r.score, r.rank]
+        for key in ranking.COMPONENTS:
+            line += [r.values.get(key), r.scores.get(key, 0)]
+        yield line
+
+
+def write_ranking_csv(out: TextOut, rows: list[ranking.RankRow]) -> None:
+    """The ranking as CSV through the shared safe writer (CLI: a file or stdout)."""
+    write_csv(out, ranking_columns(), _ranking_rows(rows))
+
+
+def ranking_csv_bytes(rows: list[ranking.RankRow]) -> bytes:
+    return csv_bytes(ranking_columns(), _ranking_rows(rows))

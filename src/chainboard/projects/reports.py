@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
 from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,6 +28,7 @@ from django.utils import timezone
 from chainboard.projects import ranking, selectors
 from chainboard.projects.models import Project, ProjectUpdate, RankingScope, YearPlan, week_start
 from chainboard.projects.targets import task_summary, tasks_visible
+from chainboard_analytics.exports import Col, Kind, Workbook, kind_from_title
 
 NO_CHAIN = "未挂链项目"
 SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -118,75 +118,66 @@ def chain_projects(*, user: Any, year: int) -> list[dict[str, Any]]:
     ]
 
 
+def _chain_kind(title: str) -> Kind:
+    if title == "序号":
+        return "int"
+    if title.endswith("日期"):
+        return "date"
+    if title in ("最新进展", "存在问题"):
+        return "wrap"
+    return kind_from_title(title)
+
+
 def chain_workbook(*, user: Any, year: int | None = None) -> io.BytesIO:
     """产业链发展项目情况表 (xlsx): 汇总 sheet, then one sheet per chain with totals."""
     year = year or timezone.localdate().year
     groups = chain_projects(user=user, year=year)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    f = _formats(book)
-    used: set[str] = {"汇总"}
-    summary = book.add_worksheet("汇总")
-    summary.merge_range(0, 0, 0, 8, f"{year}年产业链发展项目情况汇总表", f["title"])
-    head = ["产业链", "项目数", "在建", "投产/达效", "过亿元", "总投资(万元)"]
-    head += ["年度计划投资(万元)", "累计完成投资(万元)", "投资完成率"]
-    summary.write_row(2, 0, head, f["head"])
-    summary.set_column(0, 0, 24)
-    summary.set_column(1, 4, 9)
-    summary.set_column(5, 8, 16)
-    row = 3
-    sums = [0.0] * 9
-    for g in groups:
-        ps: list[Project] = g["projects"]
-        total = sum((p.total_investment_wan_yuan for p in ps), Decimal(0))
-        done = sum((p.investment_done_wan_yuan for p in ps), Decimal(0))
-        plan = sum((g["plans"].get(p.pk, Decimal(0)) for p in ps), Decimal(0))
-        summary.write_string(row, 0, g["label"])
-        line = [
-            0,
-            len(ps),
-            sum(p.stage in ("signed", "started") for p in ps),
-            sum(p.stage in ("producing", "effective") for p in ps),
-            sum(p.over_100m for p in ps),
-            float(total),
-            float(plan),
-            float(done),
-        ]
-        for col in range(1, 8):
-            summary.write_number(row, col, line[col], f["money"] if col >= 5 else None)
-        summary.write_number(row, 8, float(done / total) if total else 0, f["pct"])
-        sums = [a + b for a, b in zip(sums, [*line, 0], strict=True)]
-        row += 1
-        _chain_sheet(book, f, _sheet_name(g["label"], used), g, year)
-    if row > 3:
-        summary.write_string(row, 0, "合计", f["total"])
-        for col in range(1, 8):
-            letter = xlsxwriter.utility.xl_col_to_name(col)
-            fmt = f["total_money" if col >= 5 else "total"]
-            summary.write_formula(row, col, f"=SUM({letter}4:{letter}{row})", fmt, sums[col])
-        share = sums[7] / sums[5] if sums[5] else 0
-        summary.write_formula(
-            row, 8, f"=IF(F{row + 1}=0,0,H{row + 1}/F{row + 1})", f["total_pct"], share
+    with Workbook(buffer) as book:
+        used: set[str] = {"汇总"}
+        head = ["产业链", "项目数", "在建", "投产/达效", "过亿元", "总投资(万元)"]
+        head += ["年度计划投资(万元)", "累计完成投资(万元)", "投资完成率"]
+        summary = book.sheet(
+            "汇总",
+            [Col(head[0]), *(Col(t, "int") for t in head[1:5])]
+            + [Col(t, kind_from_title(t)) for t in head[5:]],
+            title=f"{year}年产业链发展项目情况汇总表",
+            freeze_cols=1,
         )
-    summary.write_string(
-        row + 2, 0, "注：一个项目挂多条产业链时在各链分表中分别列示，汇总按链统计。"
-    )
-    summary.freeze_panes(3, 1)
-    book.close()
+        sums = [0.0] * 8
+        for g in groups:
+            ps: list[Project] = g["projects"]
+            total = sum((p.total_investment_wan_yuan for p in ps), Decimal(0))
+            done = sum((p.investment_done_wan_yuan for p in ps), Decimal(0))
+            plan = sum((g["plans"].get(p.pk, Decimal(0)) for p in ps), Decimal(0))
+            line = [
+                len(ps),
+                sum(p.stage in ("signed", "started") for p in ps),
+                sum(p.stage in ("producing", "effective") for p in ps),
+                sum(p.over_100m for p in ps),
+                float(total),
+                float(plan),
+                float(done),
+            ]
+            summary.row([g["label"], *line, float(done / total) if total else 0])
+            sums = [a + b for a, b in zip(sums, [0, *line], strict=True)]
+            _chain_sheet(book, _sheet_name(g["label"], used), g, year)
+        if groups:
+            share = sums[7] / sums[5] if sums[5] else 0
+            summary.row(["合计", *sums[1:], share], total=True)
+        summary.note("注：一个项目挂多条产业链时在各链分表中分别列示，汇总按链统计。", gap=True)
     buffer.seek(0)
     return buffer
 
 
-def _chain_sheet(book: Any, f: dict[str, Any], name: str, g: dict[str, Any], year: int) -> None:
-    sheet = book.add_worksheet(name)
-    titles = [c for c, _ in CHAIN_COLUMNS]
-    sheet.merge_range(
-        0, 0, 0, len(titles) - 1, f"{g['label']}产业链发展项目情况表（{year}年）", f["title"]
+def _chain_sheet(book: Workbook, name: str, g: dict[str, Any], year: int) -> None:
+    titles = [c.replace("年度", f"{year}年") for c, _ in CHAIN_COLUMNS]
+    sheet = book.sheet(
+        name,
+        [Col(t, _chain_kind(t)) for t in titles],
+        title=f"{g['label']}产业链发展项目情况表（{year}年）",
+        freeze_cols=3,
     )
-    sheet.write_row(2, 0, [t.replace("年度", f"{year}年") for t in titles], f["head"])
-    for col, (_, width) in enumerate(CHAIN_COLUMNS):
-        sheet.set_column(col, col, width)
-    row = 3
     sums: dict[int, float] = defaultdict(float)
     for i, p in enumerate(g["projects"], start=1):
         last: ProjectUpdate | None = g["latest"].get(p.pk)
@@ -215,60 +206,16 @@ def _chain_sheet(book: Any, f: dict[str, Any], name: str, g: dict[str, Any], yea
             p.responsible_department,
             "省重点" if p.provincial_key else "市重点" if p.city_key else "",
         ]
-        for col, value in enumerate(values):
-            title = titles[col]
-            if value is None or value == "":
-                continue
-            if isinstance(value, dt.date):
-                sheet.write_datetime(row, col, value, f["date"])
-            elif title == "投资完成率":
-                sheet.write_number(row, col, value, f["pct"])
-            elif isinstance(value, float):
-                sheet.write_number(row, col, value, f["money"])
+        for col, ((head, _), value) in enumerate(zip(CHAIN_COLUMNS, values, strict=True)):
+            if head in SUM_COLUMNS and value is not None:
                 sums[col] += value
-            elif isinstance(value, int):
-                sheet.write_number(row, col, value)
-            else:
-                sheet.write_string(row, col, str(value), f["wrap"] if col >= 17 else None)
-        row += 1
-    sheet.write_string(row, 0, "合计", f["total"])
-    sheet.write_string(row, 2, f"{len(g['projects'])}个项目", f["total"])
-    for col, title in enumerate(titles):
-        if title in SUM_COLUMNS:
-            letter = xlsxwriter.utility.xl_col_to_name(col)
-            sheet.write_formula(
-                row, col, f"=SUM({letter}4:{letter}{row})", f["total_money"], sums[col]
-            )
-    done_col = xlsxwriter.utility.xl_col_to_name(titles.index("累计完成投资(万元)"))
-    total_col = xlsxwriter.utility.xl_col_to_name(titles.index("总投资(万元)"))
-    r = row + 1
-    total = sums[titles.index("总投资(万元)")]
-    sheet.write_formula(
-        row,
-        titles.index("投资完成率"),
-        f"=IF({total_col}{r}=0,0,{done_col}{r}/{total_col}{r})",
-        f["total_pct"],
-        sums[titles.index("累计完成投资(万元)")] / total if total else 0,
-    )
-    sheet.autofilter(2, 0, max(row - 1, 3), len(titles) - 1)
-    sheet.freeze_panes(3, 3)
-
-
-def _formats(book: Any) -> dict[str, Any]:
-    return {
-        "title": book.add_format({"bold": True, "font_size": 14, "align": "center"}),
-        "head": book.add_format(
-            {"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True, "valign": "top"}
-        ),
-        "money": book.add_format({"num_format": "#,##0.00"}),
-        "pct": book.add_format({"num_format": "0.0%"}),
-        "num4": book.add_format({"num_format": "0.0000"}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-        "total": book.add_format({"bold": True, "top": 1}),
-        "total_money": book.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"}),
-        "total_pct": book.add_format({"bold": True, "top": 1, "num_format": "0.0%"}),
-    }
+        sheet.row(values)
+    heads = [c for c, _ in CHAIN_COLUMNS]
+    total_col, done_col = heads.index("总投资(万元)"), heads.index("累计完成投资(万元)")
+    totals: list[Any] = [sums[col] if h in SUM_COLUMNS else None for col, h in enumerate(heads)]
+    totals[0], totals[2] = "合计", f"{len(g['projects'])}个项目"
+    totals[heads.index("投资完成率")] = sums[done_col] / sums[total_col] if sums[total_col] else 0
+    sheet.row(totals, total=True)
 
 
 # --- 周调度表 -------------------------------------------------------------------------------
@@ -367,53 +314,74 @@ def weekly_report(*, user: Any, week: dt.date) -> WeeklyReport:
 
 def weekly_workbook(report: WeeklyReport) -> io.BytesIO:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    f = _formats(book)
-    title = f"重点项目周调度表（{report.week:%Y-%m-%d} 至 {report.week_end:%Y-%m-%d}）"
-    s = book.add_worksheet("汇总")
-    head = ["区县", "应报项目", "已报", "按时", "迟报", "未报", "本周完成投资(万元)", "需协调问题"]
-    s.merge_range(0, 0, 0, len(head) - 1, title, f["title"])
-    s.write_row(2, 0, head, f["head"])
-    s.set_column(0, 0, 14)
-    s.set_column(1, 5, 9)
-    s.set_column(6, 7, 16)
-    for i, c in enumerate([*report.counties, report.totals], start=3):
-        fmt = f["total"] if c is report.totals else None
-        s.write_string(i, 0, c.name, fmt)
-        s.write_row(i, 1, [c.expected, c.filed, c.on_time, c.late, c.missing], fmt)
-        s.write_number(i, 6, float(c.investment), f["total_money"] if fmt else f["money"])
-        s.write_number(i, 7, c.problems, fmt)
-    d = book.add_worksheet("明细")
-    head = ["区县", "项目编号", "项目名称", "总投资(万元)", "本周完成投资(万元)"]
-    head += ["累计完成投资(万元)", "本周进展", "下步计划", "存在问题", "请求协调部门"]
-    head += ["填报时间", "是否按时"]
-    d.write_row(0, 0, head, f["head"])
-    for col, width in enumerate([10, 16, 32, 13, 13, 13, 36, 30, 30, 14, 17, 8]):
-        d.set_column(col, col, width)
-    for i, u in enumerate(report.updates, start=1):
-        p = u.project
-        d.write_string(i, 0, p.region.name)
-        d.write_string(i, 1, p.code)
-        d.write_string(i, 2, p.name)
-        d.write_number(i, 3, float(p.total_investment_wan_yuan), f["money"])
-        d.write_number(i, 4, float(u.investment_period_wan_yuan), f["money"])
-        d.write_number(i, 5, float(u.investment_cumulative_wan_yuan), f["money"])
-        for col, text in enumerate((u.done_this_week, u.next_steps, u.problems), start=6):
-            d.write_string(i, col, text, f["wrap"])
-        d.write_string(i, 9, u.help_department)
-        d.write_string(i, 10, f"{timezone.localtime(u.submitted_at):%Y-%m-%d %H:%M}")
-        d.write_string(i, 11, "迟报" if u.late else "按时")
-    d.freeze_panes(1, 3)
-    d.autofilter(0, 0, max(len(report.updates), 1), len(head) - 1)
-    m = book.add_worksheet("未报项目")
-    m.write_row(0, 0, ["区县", "项目编号", "项目名称", "包联领导", "责任单位"], f["head"])
-    m.set_column(0, 4, 16)
-    m.set_column(2, 2, 34)
-    for i, p in enumerate(report.missing, start=1):
-        m.write_row(
-            i, 0, [p.region.name, p.code, p.name, p.responsible_official, p.responsible_department]
+    with Workbook(buffer) as book:
+        title = f"重点项目周调度表（{report.week:%Y-%m-%d} 至 {report.week_end:%Y-%m-%d}）"
+        s = book.sheet(
+            "汇总",
+            [
+                Col("区县"),
+                *(Col(t, "int") for t in ["应报项目", "已报", "按时", "迟报", "未报"]),
+                Col("本周完成投资(万元)", "wan"),
+                Col("需协调问题", "int"),
+            ],
+            title=title,
+            freeze_cols=1,
         )
-    book.close()
+        for c in [*report.counties, report.totals]:
+            s.row(
+                [
+                    c.name,
+                    c.expected,
+                    c.filed,
+                    c.on_time,
+                    c.late,
+                    c.missing,
+                    float(c.investment),
+                    c.problems,
+                ],
+                total=c is report.totals,
+            )
+        d = book.sheet(
+            "明细",
+            [
+                Col("区县"),
+                Col("项目编号"),
+                Col("项目名称"),
+                Col("总投资(万元)", "wan"),
+                Col("本周完成投资(万元)", "wan"),
+                Col("累计完成投资(万元)", "wan"),
+                Col("本周进展", "wrap"),
+                Col("下步计划", "wrap"),
+                Col("存在问题", "wrap"),
+                Col("请求协调部门"),
+                Col("填报时间", "datetime"),
+                Col("是否按时"),
+            ],
+            freeze_cols=3,
+        )
+        for u in report.updates:
+            p = u.project
+            d.row(
+                [
+                    p.region.name,
+                    p.code,
+                    p.name,
+                    float(p.total_investment_wan_yuan),
+                    float(u.investment_period_wan_yuan),
+                    float(u.investment_cumulative_wan_yuan),
+                    u.done_this_week,
+                    u.next_steps,
+                    u.problems,
+                    u.help_department,
+                    timezone.localtime(u.submitted_at).replace(tzinfo=None),
+                    "迟报" if u.late else "按时",
+                ]
+            )
+        m = book.sheet(
+            "未报项目", [Col(t) for t in ["区县", "项目编号", "项目名称", "包联领导", "责任单位"]]
+        )
+        for p in report.missing:
+            m.row([p.region.name, p.code, p.name, p.responsible_official, p.responsible_department])
     buffer.seek(0)
     return buffer
 
@@ -473,60 +441,41 @@ def monthly_report(*, user: Any, month: dt.date) -> MonthlyReport:
 
 def monthly_workbook(report: MonthlyReport) -> io.BytesIO:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    f = _formats(book)
-    s = book.add_worksheet("月评比")
-    head = ["排名", "较上月", "行政区划代码", "区县", "得分"]
-    for label in report.components.values():
-        head += [label, f"{label}得分"]
-    s.merge_range(
-        0,
-        0,
-        0,
-        len(head) - 1,
-        f"{report.month.year}年{report.month.month}月重点项目建设月评比通报",
-        f["title"],
-    )
-    s.write_row(2, 0, head, f["head"])
-    s.set_column(0, 2, 10)
-    s.set_column(3, 3, 12)
-    s.set_column(4, len(head) - 1, 11)
-    for i, r in enumerate(report.rows, start=3):
-        s.write_number(i, 0, r.rank)
-        if r.move is not None:
-            s.write_number(i, 1, r.move)
-        s.write_string(i, 2, r.key)
-        s.write_string(i, 3, r.label)
-        s.write_number(i, 4, float(r.score), f["money"])
-        for j, key in enumerate(report.components):
-            value = r.values.get(key)
-            if value is not None:
-                s.write_number(i, 5 + 2 * j, float(value), f["num4"])
-            s.write_number(i, 6 + 2 * j, float(r.scores.get(key, 0)), f["money"])
-    note = len(report.rows) + 4
-    s.write_string(
-        note, 0, "较上月：正数为名次上升位数。分项得分 = 权重 × min(数值 ÷ 基准, 封顶)。"
-    )
-    s.freeze_panes(3, 4)
-    a = book.add_worksheet("预警")
-    a.write_row(0, 0, ["区县", "节点逾期", "两周未更新", "投资滞后", "合计"], f["head"])
-    a.set_column(0, 4, 12)
-    for i, alert in enumerate(report.alerts, start=1):
-        a.write_string(i, 0, alert["name"])
-        row = [
-            alert.get("milestone", 0),
-            alert.get("stale", 0),
-            alert.get("behind", 0),
-            alert["total"],
-        ]
-        a.write_row(i, 1, row)
-    v = book.add_worksheet("本月投资")
-    v.write_row(0, 0, ["区县", "本月完成投资(万元)"], f["head"])
-    v.set_column(0, 1, 18)
-    for i, (name, amount) in enumerate(report.investment, start=1):
-        v.write_string(i, 0, name)
-        v.write_number(i, 1, float(amount), f["money"])
-    book.close()
+    with Workbook(buffer) as book:
+        columns = [Col("排名", "int"), Col("较上月", "int"), Col("行政区划代码"), Col("区县")]
+        columns.append(Col("得分", "num2"))
+        for label in report.components.values():
+            columns += [Col(label, "num4"), Col(f"{label}得分", "num2")]
+        s = book.sheet(
+            "月评比",
+            columns,
+            title=f"{report.month.year}年{report.month.month}月重点项目建设月评比通报",
+            freeze_cols=4,
+        )
+        for r in report.rows:
+            line: list[Any] = [r.rank, r.move, r.key, r.label, float(r.score)]
+            for key in report.components:
+                value = r.values.get(key)
+                line += [None if value is None else float(value), float(r.scores.get(key, 0))]
+            s.row(line)
+        s.note("较上月：正数为名次上升位数。分项得分 = 权重 × min(数值 ÷ 基准, 封顶)。", gap=True)
+        a = book.sheet(
+            "预警",
+            [Col("区县"), *(Col(t, "int") for t in ["节点逾期", "两周未更新", "投资滞后", "合计"])],
+        )
+        for alert in report.alerts:
+            a.row(
+                [
+                    alert["name"],
+                    alert.get("milestone", 0),
+                    alert.get("stale", 0),
+                    alert.get("behind", 0),
+                    alert["total"],
+                ]
+            )
+        v = book.sheet("本月投资", [Col("区县"), Col("本月完成投资(万元)", "wan")])
+        for name, amount in report.investment:
+            v.row([name, float(amount)])
     buffer.seek(0)
     return buffer
 

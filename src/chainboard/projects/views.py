@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -12,7 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,6 +23,7 @@ from chainboard.accounts.scope import (
     project_q,
     require_city_officer,
 )
+from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
 from chainboard.projects import exports, ranking, selectors, services
 from chainboard.projects.forms import ProjectFilterForm, ProjectForm, UpdateForm
@@ -80,7 +81,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_export(request: HttpRequest) -> FileResponse:
+def project_export(request: HttpRequest) -> HttpResponseBase:
     pool = request.GET.get("pool") or None
     if pool and pool not in POOLS:
         raise Http404("未知项目库")
@@ -88,7 +89,7 @@ def project_export(request: HttpRequest) -> FileResponse:
     qs = form.apply(selectors.project_list(user=request.user, pool=pool))
     data = exports.projects_xlsx(qs.order_by("code").prefetch_related("chain_nodes__chain"))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(data, as_attachment=True, filename=f"重点项目-{stamp}.xlsx")
+    return download(data, f"重点项目-{stamp}.xlsx")
 
 
 @login_required
@@ -286,29 +287,11 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ranking_csv(request: HttpRequest) -> HttpResponse:
+def ranking_csv(request: HttpRequest) -> HttpResponseBase:
     month = _month(request)
     rows = ranking.ranking_with_moves(month)
-    buffer = io.StringIO()
-    write_ranking_csv(buffer, rows)
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="ranking-{month:%Y-%m}.csv"'
-    return response
-
-
-def write_ranking_csv(out: Any, rows: list[ranking.RankRow]) -> None:
-    """Columns: 行政区划代码, 名称, 得分, 排名, then each component's value and score."""
-    writer = csv.writer(out)
-    head = ["行政区划代码", "名称", "得分", "排名"]
-    for label in ranking.COMPONENTS.values():
-        head += [label, f"{label}得分"]
-    writer.writerow(head)
-    for r in rows:
-        line: list[Any] = [r.key, r.label, f"{r.score:.2f}", r.rank]
-        for key in ranking.COMPONENTS:
-            value = r.values.get(key)
-            line += ["" if value is None else f"{value:.4f}", f"{r.scores.get(key, 0):.2f}"]
-        writer.writerow(line)
+    data = exports.ranking_csv_bytes(rows)
+    return download(data, f"月评比-{month.year}年{month.month}月.csv")
 
 
 @login_required
@@ -560,12 +543,12 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/reports.html", context)
 
 
-def _attachment(data: Any, filename: str, content_type: str | None = None) -> FileResponse:
-    return FileResponse(data, as_attachment=True, filename=filename, content_type=content_type)
+def _attachment(data: Any, filename: str) -> HttpResponseBase:
+    return download(data, filename)
 
 
 @login_required
-def report_chains(request: HttpRequest) -> FileResponse:
+def report_chains(request: HttpRequest) -> HttpResponseBase:
     from chainboard.projects import reports
 
     try:
@@ -587,7 +570,7 @@ def _week(request: HttpRequest) -> dt.date:
 
 
 @login_required
-def report_weekly(request: HttpRequest, fmt: str) -> FileResponse:
+def report_weekly(request: HttpRequest, fmt: str) -> HttpResponseBase:
     from chainboard.projects import reports
 
     if fmt not in ("xlsx", "pdf"):
@@ -600,13 +583,13 @@ def report_weekly(request: HttpRequest, fmt: str) -> FileResponse:
 
 
 @login_required
-def report_monthly(request: HttpRequest, fmt: str) -> FileResponse:
+def report_monthly(request: HttpRequest, fmt: str) -> HttpResponseBase:
     from chainboard.projects import reports
 
     if fmt not in ("xlsx", "pdf"):
         raise Http404("格式应为 xlsx 或 pdf")
     report = reports.monthly_report(user=request.user, month=_month(request))
-    name = f"月评比通报-{report.month:%Y-%m}"
+    name = f"月评比通报-{report.month.year}年{report.month.month}月"
     if fmt == "pdf":
         return _attachment(io.BytesIO(reports.monthly_pdf(report)), f"{name}.pdf")
     return _attachment(reports.monthly_workbook(report), f"{name}.xlsx")

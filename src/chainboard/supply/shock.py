@@ -5,8 +5,10 @@ stored at analysis time, and the chain's firm→node weights go to an in-memory 
 cascade itself is ``chainboard_analytics.supply.simulate_shock`` (proportional input-dependence
 model, first order and propagated; docs/analytics/supply.md). Nothing is written.
 
-Scope: totals and node rows are aggregates (shown with the chain); firm rows are only the
-chain's firms the user may see (``accounts.scope.supply_firm_q``).
+Scope: only suppliers the user may see can be named (an out-of-scope or absent USCC gets the
+same refusal, so neither a firm's sales nor its presence in the network leak); totals and node
+rows are aggregates (shown with the chain); firm rows are only the chain's firms the user may see
+(``accounts.scope.supply_firm_q``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class ShockView:
     suppliers: list[str]
     region: Region | None
     removed: int
-    removed_sales: float | None  # None when it would reveal an out-of-scope firm's sales
+    removed_sales: float  # the removed firms' sales in the network
     summary: dict[str, dict[str, Any]]  # scope "all" / "local" → figures
     nodes: list[dict[str, Any]]
     firms: list[dict[str, Any]]  # the chain's firms hit hardest that the user may see
@@ -76,11 +78,13 @@ def shock_simulate(
         if region is None:
             raise DomainError(f"未知的行政区划代码 {region_code}", fields={"region": region_code})
     known = dict(SupplyFirm.objects.filter(run=run, uscc__in=suppliers).values_list("uscc", "pk"))
-    unknown = [u for u in suppliers if u not in known]
-    if unknown:
+    visible = selectors.visible_firm_ids(user, set(known.values()))
+    # one message whether a USCC is absent or out of scope: the network's membership stays hidden
+    refused = [u for u in suppliers if known.get(u) not in visible]
+    if refused:
         raise DomainError(
-            f"以下企业不在本批次的交易网络中：{'、'.join(unknown)}",
-            fields={"suppliers": ",".join(unknown)},
+            f"以下企业不在本批次的交易网络中或不在您的管辖范围内：{'、'.join(refused)}",
+            fields={"suppliers": ",".join(refused)},
         )
 
     pairs = pd.DataFrame(
@@ -156,10 +160,7 @@ def shock_simulate(
     firm_rows = [
         r | {"firm": firm_objs[r["uscc"]]} for r in shown.head(TOP_FIRMS).to_dict("records")
     ]
-    removed_sales: float | None = float(result.summary["removed_sales"].iloc[0])
-    removed_ids = set(known.values())
-    if not region_code and selectors.visible_firm_ids(user, removed_ids) != removed_ids:
-        removed_sales = None  # would show the sales of a firm outside the user's scope
+    removed_sales = float(result.summary["removed_sales"].iloc[0])
     return ShockView(
         suppliers=suppliers,
         region=region,

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chainboard.projects import ranking, services
-from chainboard.projects.views import write_ranking_csv
+from chainboard.projects.exports import write_ranking_csv
 
 
 class Command(BaseCommand):
