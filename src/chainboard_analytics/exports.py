@@ -29,6 +29,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal, Protocol
 
+import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
@@ -341,9 +342,38 @@ def csv_bytes(columns: Sequence[Col], rows: Iterable[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def frame_columns(titles: Iterable[str], kinds: Mapping[str, Kind]) -> list[Col]:
-    """Columns for a table whose titles are known, with kinds by title (text by default)."""
-    return [Col(t, kinds.get(t, "text")) for t in titles]
+def frame_columns(
+    frame: pd.DataFrame, kinds: Mapping[str, Kind] | None = None, *, numbers: Kind = "auto"
+) -> list[Col]:
+    """Columns for a data frame: ``kinds`` by title, else a unit in the title (万元, 率), else
+    ``numbers`` for numeric columns, dates for datetime columns, ``auto`` for the rest."""
+    out = []
+    for name in frame.columns:
+        title, dtype = str(name), frame[name].dtype
+        kind: Kind = "auto"  # text stays text, a number in a mixed column stays a number
+        if kinds and title in kinds:
+            kind = kinds[title]
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            kind = "datetime"
+        elif pd.api.types.is_bool_dtype(dtype):
+            kind = "text"
+        elif pd.api.types.is_numeric_dtype(dtype):
+            kind = kind_from_title(title, numbers)
+        out.append(Col(title, kind))
+    return out
+
+
+def frame_rows(frame: pd.DataFrame) -> Iterable[list[Any]]:
+    """The rows of ``frame`` as lists, missing values (NaN, NA, NaT) as None."""
+    for line in frame.itertuples(index=False):
+        yield [None if _missing(v) else v for v in line]
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists, arrays: not a missing scalar
+        return False
 
 
 def kind_from_title(title: str, default: Kind = "text") -> Kind:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from chainboard_analytics.evaluation import MuMethod
-from chainboard_analytics.exports import Col, Kind, Workbook, write_csv
+from chainboard_analytics.exports import Kind, Workbook, frame_columns, frame_rows, write_csv
 
 HEAD = ["统一社会信用代码", "企业名称", "总得分", "排名", "等级"]
 TAIL = ["评价分组", "组内企业数", "上年等级", "等级说明"]
@@ -101,28 +101,17 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def _columns(frame: pd.DataFrame, *, decimals: Kind) -> list[Col]:
-    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c].dtype)}
-    return [
-        Col(str(c), KINDS.get(str(c), decimals if c in numeric else "text")) for c in frame.columns
-    ]
-
-
-def _rows(frame: pd.DataFrame) -> Iterable[list[Any]]:
-    for line in frame.itertuples(index=False):
-        yield [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in line]
-
-
 def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "评价结果") -> Path:
     """Write CSV (UTF-8 with BOM, opens in Excel) or xlsx by the file suffix, through the shared
     safe writer: xlsx values show 2 decimals, the CSV keeps 4 (the published-list precision)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         with Workbook(path, constant_memory=True) as book:
-            book.sheet(sheet, _columns(frame, decimals="num2"), freeze_cols=2).rows(_rows(frame))
+            columns = frame_columns(frame, KINDS, numbers="num2")
+            book.sheet(sheet, columns, freeze_cols=2).rows(frame_rows(frame))
     elif path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as out:
-            write_csv(out, _columns(frame, decimals="num4"), _rows(frame))
+            write_csv(out, frame_columns(frame, KINDS, numbers="num4"), frame_rows(frame))
     else:
         raise ValueError(f"{path}: the output must end in .csv or .xlsx")
     return path

@@ -18,6 +18,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
+from chainboard_analytics.exports import Workbook, frame_columns, frame_rows
+from chainboard_analytics.exports import write_csv as write_table_csv
+
 _FRAME_COUNTER = 0
 
 
@@ -128,10 +131,13 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> Path:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a finished result frame to UTF-8 CSV without index; returns the path."""
+    """Write a finished result frame to UTF-8 CSV without index through the shared safe writer
+    (:mod:`chainboard_analytics.exports`: text cells that look like formulas are neutralised,
+    numbers keep full precision); returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write_table_csv(out, frame_columns(frame), frame_rows(frame))
     return path
 
 
@@ -142,21 +148,17 @@ def write_xlsx(
     max_rows: int = 100_000,
     headers: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write several frames as sheets of one xlsx workbook (xlsxwriter).
+    """Write several frames as sheets of one xlsx workbook (the shared safe writer).
 
     Sheets are cut at ``max_rows`` rows (the full tables are in the Parquet files). ``headers``
     maps column names to display headers (e.g. Chinese labels).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+    with Workbook(path, constant_memory=True) as book:
         for sheet, frame in sheets.items():
             out = frame.head(max_rows)
             if headers:
                 out = out.rename(columns={c: headers.get(c, c) for c in out.columns})
-            out.to_excel(writer, sheet_name=sheet[:31], index=False)
-            ws = writer.sheets[sheet[:31]]
-            ws.freeze_panes(1, 0)
-            for i, col in enumerate(out.columns):
-                ws.set_column(i, i, min(40, max(10, len(str(col)) + 2)))
+            book.sheet(sheet[:31], frame_columns(out)).rows(frame_rows(out))
     return path
