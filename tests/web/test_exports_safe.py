@@ -29,7 +29,7 @@ from chainboard.chains.models import Chain, ChainNode
 from chainboard.demo.loader import demo_load
 from chainboard.enterprises.models import Enterprise
 from chainboard.evaluation.models import EvaluationRun
-from chainboard.projects import ranking
+from chainboard.projects import services
 from chainboard.projects.models import Project, ProjectUpdate, week_start
 from chainboard_analytics.exports import FORMULA_START
 
@@ -82,7 +82,7 @@ def city() -> dict[str, Any]:
     _plant(ProjectUpdate, "problems", updates)
     week = ProjectUpdate.objects.order_by("-week").values_list("week", flat=True).first()
     month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
-    ranking.ranking_store(month.replace(day=1))
+    services.ranking_store(month.replace(day=1), actor=None)
     run = EvaluationRun.objects.order_by("pk").first()
     assert run is not None
     return {"chain": chain, "run": run, "week": week or week_start(timezone.localdate())}
