@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "chainboard.supply",
     "chainboard.dashboards",
     "chainboard.demo",
+    "chainboard.ops",
     "axes",  # after the apps: its admin and signals build on auth
 ]
 
