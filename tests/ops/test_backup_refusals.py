@@ -101,7 +101,7 @@ def test_backup_from_a_newer_chainboard_is_refused(backup, tmp_path) -> None:  #
 @pytest.mark.django_db(transaction=True)
 def test_backup_of_another_engine_is_refused(backup, tmp_path) -> None:  # type: ignore[no-untyped-def]
     def other(manifest: dict) -> None:  # type: ignore[type-arg]
-        manifest["database"]["engine"] = "postgresql"
+        manifest["database"]["engine"] = "sqlite" if connection.vendor != "sqlite" else "postgresql"
 
     refused(archive_rewrite(backup, tmp_path / "pg.tar.gz", manifest=other), "不能跨数据库类型恢复")
 
