@@ -175,3 +175,12 @@ def test_pg_tool_version_is_read_from_its_banner(tmp_path) -> None:  # type: ign
     broken.chmod(0o755)
     with pytest.raises(BackupError, match="无法运行"):
         postgres.tool_major(str(broken))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unwritable_destination_is_a_clear_error(city, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(BackupError, match="无法写入备份"):
+        backup_create(out=blocker / "b.tar.gz")
+    assert list(tmp_path.glob("**/*.tar.gz")) == []

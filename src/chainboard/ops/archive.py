@@ -12,6 +12,7 @@ or different from its checksum refuses the whole archive.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -119,7 +120,7 @@ def archive_read(path: Path, staging: Path) -> tuple[dict[str, Any], dict[str, P
             return _read_members(tar, staging)
     except BackupError:
         raise
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise BackupError(
             f"备份文件已损坏或不是 chainboard 备份（{path.name}）：{exc}。请换一份备份。"
         ) from exc

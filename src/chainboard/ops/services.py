@@ -96,6 +96,16 @@ def backup_create(*, out: str | Path | None = None, using: str = DEFAULT_DB_ALIA
     elif Path(out).is_dir() or str(out).endswith(("/", os.sep)):
         out = Path(out) / backup_filename(now)
     out = Path(out).resolve()
+    try:
+        manifest = _backup_write(connection, engine, out, now)
+    except OSError as exc:
+        raise BackupError(f"无法写入备份 {out}：{exc.strerror or exc}") from exc
+    return BackupResult(path=out, manifest=manifest, seconds=time.monotonic() - started)
+
+
+def _backup_write(
+    connection: BaseDatabaseWrapper, engine: str, out: Path, now: Any
+) -> dict[str, Any]:
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".chainboard-backup-") as tmp:
         dump = Path(tmp) / PurePosixPath(DUMP_NAMES[engine]).name
@@ -111,7 +121,7 @@ def backup_create(*, out: str | Path | None = None, using: str = DEFAULT_DB_ALIA
         members = [Member(DUMP_NAMES[engine], dump)]
         members += [Member(f"files/{f.kind}/{f.relative}", f.path) for f in facts.files]
         manifest = archive_write(out, _manifest(engine, database, facts, now), members)
-    return BackupResult(path=out, manifest=manifest, seconds=time.monotonic() - started)
+    return manifest
 
 
 def _pg_snapshot_dump(connection: BaseDatabaseWrapper, dump: Path) -> tuple[dict[str, Any], Facts]:
@@ -179,6 +189,14 @@ def backup_restore(
     Stop the web server and the task worker first (docs/operations.md): restoring under a
     running server is safe for the database itself but the server may hold stale state.
     """
+    try:
+        return _restore(Path(path), force=force, using=using)
+    except OSError as exc:
+        where = f"（{exc.filename}）" if exc.filename else ""
+        raise BackupError(f"恢复失败：{exc.strerror or exc}{where}") from exc
+
+
+def _restore(path: Path, *, force: bool, using: str) -> RestoreResult:
     started = time.monotonic()
     connection = connections[using]
     engine = _engine(connection)
