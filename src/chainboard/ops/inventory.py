@@ -112,6 +112,7 @@ def referenced_files(connection: BaseDatabaseWrapper) -> tuple[list[FileRef], li
     - boundaries: every map outline under ``var/boundaries`` (looked up by region code).
     """
     roots = {root.kind: root.path for root in file_roots()}
+    existing = set(table_names(connection))
     found: dict[tuple[str, str], FileRef] = {}
     missing: list[str] = []
 
@@ -129,12 +130,14 @@ def referenced_files(connection: BaseDatabaseWrapper) -> tuple[list[FileRef], li
         key = (kind, relative.as_posix())
         found.setdefault(key, FileRef(kind, relative.as_posix(), candidate))
 
-    for raw in _column_values(connection, "imports", "ImportBatch", "stored_path"):
+    for raw in _column_values(
+        connection, existing, apps.get_model("imports", "ImportBatch"), "stored_path"
+    ):
         add("uploads", raw)
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, models.FileField):
-                for raw in _column_values(connection, model, None, field.attname):
+                for raw in _column_values(connection, existing, model, field.attname):
                     add("media", raw)
     boundaries = roots["boundaries"]
     if boundaries.is_dir():
@@ -145,11 +148,10 @@ def referenced_files(connection: BaseDatabaseWrapper) -> tuple[list[FileRef], li
 
 
 def _column_values(
-    connection: BaseDatabaseWrapper, app_or_model: Any, model_name: str | None, column: str
+    connection: BaseDatabaseWrapper, existing: set[str], model: Any, column: str
 ) -> list[str]:
-    model = apps.get_model(app_or_model, model_name) if model_name else app_or_model
     table = model._meta.db_table
-    if table not in table_names(connection):
+    if table not in existing:
         return []
     with connection.cursor() as cursor:
         cursor.execute(

@@ -224,7 +224,7 @@ def _restore(path: Path, *, force: bool, using: str) -> RestoreResult:
             pg_restore(connection, dump, database)
         files = _files_restore(staged, roots)
     result = RestoreResult(manifest=manifest, files=files)
-    result.relocated_uploads = _uploads_relocate(manifest, roots["uploads"])
+    result.relocated_uploads = _uploads_relocate(manifest, roots["uploads"], using)
     _check_counts(connection, manifest)
     for alias in settings.CACHES:
         caches[alias].clear()
@@ -290,7 +290,7 @@ def _files_restore(staged: dict[str, Path], roots: dict[str, Path]) -> int:
     return restored
 
 
-def _uploads_relocate(manifest: dict[str, Any], uploads: Path) -> int:
+def _uploads_relocate(manifest: dict[str, Any], uploads: Path, using: str) -> int:
     """Stored upload paths are absolute: point them at this installation's upload folder when the
     backup came from another one (a restore-time fix-up, like a data migration)."""
     from chainboard.imports.models import ImportBatch
@@ -301,12 +301,11 @@ def _uploads_relocate(manifest: dict[str, Any], uploads: Path) -> int:
         return 0
     moved = 0
     prefix = old.rstrip("/") + "/"
-    rows = ImportBatch.objects.filter(stored_path__startswith=prefix).values_list(
-        "pk", "stored_path"
-    )
+    batches = ImportBatch.objects.using(using)
+    rows = batches.filter(stored_path__startswith=prefix).values_list("pk", "stored_path")
     for pk, stored in list(rows):
         relocated = str(Path(new) / stored[len(prefix) :])
-        moved += ImportBatch.objects.filter(pk=pk).update(stored_path=relocated)
+        moved += batches.filter(pk=pk).update(stored_path=relocated)
     return moved
 
 
