@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 UV := .venv/bin/uv
 CB := .venv/bin/chainboard
+# the demo always runs the development settings (DEBUG on), even where `chainboard init` wrote a config
+DEV := DJANGO_SETTINGS_MODULE=chainboard.settings.dev
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -11,11 +13,11 @@ VENDOR := src/chainboard/static/vendor
 .PHONY: demo test venv assets system-deps lint test-sqlite test-postgres serve bench clean
 
 demo: venv assets  ## build and serve the sample city on http://127.0.0.1:8000
-	$(CB) migrate --no-input -v0
-	$(CB) demo --if-empty
-	$(CB) collectstatic --no-input -v0
+	$(DEV) $(CB) migrate --no-input -v0
+	$(DEV) $(CB) demo --if-empty
+	$(DEV) $(CB) collectstatic --no-input -v0
 	@echo "chainboard: http://$(HOST):$(PORT)/  (logins printed above)"
-	$(CB) runserver $(HOST):$(PORT)
+	$(DEV) $(CB) runserver $(HOST):$(PORT)
 
 test: venv-test assets system-deps lint test-sqlite test-postgres  ## the whole suite, SQLite then PostgreSQL
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
 from chainboard.accounts.api import router as regions_router
@@ -16,6 +19,8 @@ from chainboard.evaluation.api import router as evaluation_router
 from chainboard.imports.api import router as imports_router
 from chainboard.projects.api import router as projects_router
 from chainboard.supply.api import router as supply_router
+
+log = logging.getLogger("chainboard.api")
 
 api = NinjaAPI(
     title="chainboard API",
@@ -53,4 +58,33 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         request,
         {"code": "invalid", "message": "；".join(exc.messages), "fields": fields},
         status=400,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """``get_object_or_404`` and friends: the text says which model; keep it out of the body."""
+    return api.create_response(
+        request, {"code": "not_found", "message": "未找到请求的内容"}, status=404
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": "unauthorized", "message": "请先登录"}, status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"code": "forbidden", "message": "无权访问"}, status=403)
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else is a bug: log the traceback, answer 500 without internals (even with DEBUG)."""
+    log.error("API %s %s failed", request.method, request.path, exc_info=exc)
+    return api.create_response(
+        request,
+        {"code": "server_error", "message": "服务器内部错误，请稍后再试或联系管理员"},
+        status=500,
     )

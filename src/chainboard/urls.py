@@ -2,6 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chainboard.api import api
+from chainboard.core.views import healthz
+
+# Error pages: Chinese HTML, or {code, message} JSON under /api/ (templates 400/403/404/500.html).
+handler400 = "chainboard.core.views.bad_request"
+handler403 = "chainboard.core.views.permission_denied"
+handler404 = "chainboard.core.views.page_not_found"
+handler500 = "chainboard.core.views.server_error"
 
 urlpatterns = [
     path("", include("chainboard.dashboards.urls")),
@@ -16,4 +23,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

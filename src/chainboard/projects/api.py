@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
+from chainboard.core.errors import DomainError
 from chainboard.projects import ranking, selectors, services
 from chainboard.projects.schemas import ProjectOut, ProjectPatch, RankingOut, UpdateIn, UpdateOut
 
@@ -39,7 +40,11 @@ def map_data(
 
 @router.get("/ranking/{month}", response=list[RankingOut])
 def ranking_month(request: HttpRequest, month: str, scope: str = "region") -> Any:
-    rows = ranking.ranking_with_moves(ranking.parse_month(month), scope=scope)
+    try:
+        first_day = ranking.parse_month(month)
+    except ValueError as exc:
+        raise DomainError(str(exc), fields={"month": str(exc)}) from None
+    rows = ranking.ranking_with_moves(first_day, scope=scope)
     return [
         {
             "key": r.key,

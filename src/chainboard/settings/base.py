@@ -158,4 +158,7 @@ UPLOAD_DIR = VAR_DIR / "uploads"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
+# /healthz reports the disk as failing below this much free space under var/.
+HEALTH_MIN_FREE_MB = env.int("CHAINBOARD_HEALTH_MIN_FREE_MB", default=1024)
+
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -1,0 +1,57 @@
+"""Health checks for monitoring (``/healthz``): database, disk under var/, task worker.
+
+Each check answers ``"ok"``, ``"fail"`` or (task worker) ``"not_configured"``; nothing internal
+(no paths, versions or error text) leaves this module — failures are logged instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+log = logging.getLogger("chainboard.health")
+
+OK, FAIL, NOT_CONFIGURED = "ok", "fail", "not_configured"
+
+
+def check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            row = cursor.fetchone()
+    except Exception:  # any driver error means "unreachable"
+        log.exception("health: database check failed")
+        return FAIL
+    return OK if row and row[0] == 1 else FAIL
+
+
+def check_disk(path: Path | None = None, min_free_mb: int | None = None) -> str:
+    path = path or Path(settings.VAR_DIR)
+    threshold = settings.HEALTH_MIN_FREE_MB if min_free_mb is None else min_free_mb
+    try:
+        free_mb = shutil.disk_usage(path).free // (1024 * 1024)
+    except OSError:
+        log.exception("health: cannot read free space of %s", path)
+        return FAIL
+    if free_mb < threshold:
+        log.warning("health: %s MB free under %s, below %s MB", free_mb, path, threshold)
+        return FAIL
+    return OK
+
+
+def check_task_worker() -> str:
+    """No task backend is configured in this version: say so rather than pretend."""
+    if not getattr(settings, "TASKS", None):
+        return NOT_CONFIGURED
+    log.error("health: TASKS is configured but no worker check is implemented")
+    return FAIL
+
+
+def health_report() -> tuple[bool, dict[str, str]]:
+    checks = {"database": check_database(), "disk": check_disk(), "tasks": check_task_worker()}
+    healthy = all(status != FAIL for status in checks.values())
+    return healthy, checks

@@ -1,0 +1,1 @@
+"""Running chainboard on a server: the config file (``chainboard init``) and ``chainboard serve``."""

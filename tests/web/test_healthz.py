@@ -1,0 +1,54 @@
+"""/healthz: database, disk and task worker, JSON, no login, nothing internal."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from chainboard.core import health
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthy_instance_answers_200_without_login(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "disk": "ok", "tasks": "not_configured"},
+    }
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_full_disk_fails_with_503(client, settings) -> None:
+    settings.HEALTH_MIN_FREE_MB = 10**12  # more than any disk has
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "fail"
+    assert response.json()["checks"]["disk"] == "fail"
+    assert str(settings.VAR_DIR) not in response.content.decode()
+
+
+def test_missing_data_directory_fails(tmp_path) -> None:
+    assert health.check_disk(tmp_path / "missing", min_free_mb=0) == "fail"
+    assert health.check_disk(tmp_path, min_free_mb=0) == "ok"
+
+
+def test_database_failure_is_reported_not_raised(client, monkeypatch) -> None:
+    def broken_cursor(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("connection refused to 10.1.2.3")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "fail"
+    assert "10.1.2.3" not in response.content.decode()
+
+
+def test_configured_task_backend_is_not_faked(settings) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+    assert health.check_task_worker() == "fail"
+
+
+def test_only_get(client) -> None:
+    assert client.post("/healthz").status_code == 405
