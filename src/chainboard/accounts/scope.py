@@ -3,10 +3,11 @@
 Nothing outside this module tests ``user.role`` or ``is_superuser`` to allow or refuse something.
 
 * **Scope** (what a user sees): ``*_q`` builders give a ``Q`` over the rows a user may see,
-  reached through an optional FK ``prefix``; ``*_visible`` give querysets for the models of the
-  apps below ``accounts`` (regions, parks, enterprises). Apps above (chains, projects, supply,
-  evaluation) filter their own models with the builders here, so this module imports no model of
-  theirs and objects of theirs are read through plain attributes.
+  reached through an optional FK ``prefix``; ``*_visible`` give querysets of regions and parks
+  (``geo``, below ``accounts``) and of enterprises (through the app registry). The apps above
+  ``accounts`` (enterprises, chains, projects, supply, evaluation) filter their own models with
+  the builders here, so this module imports no model of theirs and reads their objects through
+  plain attributes.
 * **Capabilities** (what a user may do): every ``can_*`` function answers ``True``/``False`` for
   a user (and the object or place acted on). Templates read them through
   :mod:`chainboard.accounts.context_processors` (``perms_cb.can_run_evaluation``) and the
