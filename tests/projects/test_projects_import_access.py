@@ -152,7 +152,12 @@ def test_county_user_files_update_through_the_page(two, ningjin_user) -> None:  
     c = login(ningjin_user)
     r = c.post(
         "/projects/p/NJ-9/update/",
-        {"week": "2025-03-05", "done_this_week": "主体封顶", "investment_period_wan_yuan": "250"},
+        {
+            "week": "2025-03-05",
+            "done_this_week": "主体封顶",
+            "investment_period_wan_yuan": "250",
+            "version": "0",
+        },
     )
     assert r.status_code == 302
     u = ProjectUpdate.objects.get()
@@ -185,7 +190,12 @@ def test_api_hides_and_refuses_other_county(two, ningjin_user) -> None:  # type:
     assert r.status_code == 409
     r = c.post(
         "/api/projects/NJ-9/updates",
-        {"week": "2025-03-03", "done_this_week": "x", "investment_period_wan_yuan": "10"},
+        {
+            "week": "2025-03-03",
+            "done_this_week": "x",
+            "investment_period_wan_yuan": "10",
+            "version": 0,
+        },
         content_type="application/json",
     )
     assert r.status_code == 200 and r.json()["investment_cumulative_wan_yuan"] == "10.00"
@@ -203,6 +213,11 @@ def test_enterprise_user_sees_only_its_projects(two) -> None:  # type: ignore[no
     assert [p["code"] for p in c.get("/api/projects/").json()] == [mine.code]
     r = c.post(
         "/projects/p/NJ-10/update/",
-        {"week": "2025-03-05", "done_this_week": "设备安装", "investment_period_wan_yuan": "5"},
+        {
+            "week": "2025-03-05",
+            "done_this_week": "设备安装",
+            "investment_period_wan_yuan": "5",
+            "version": "0",
+        },
     )
     assert r.status_code == 302

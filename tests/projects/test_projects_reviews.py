@@ -47,6 +47,7 @@ def test_analyst_enters_quarter_scores_and_sees_period_result(pool, city_analyst
             "p": "q1",
             "score-130528": "90",
             "note-130528": "现场观摩",
+            "version-130528": "0",
             "score-130582": "",
         },
     )
@@ -58,7 +59,10 @@ def test_analyst_enters_quarter_scores_and_sees_period_result(pool, city_analyst
     assert page.count('name="score-') == 2  # the two counties with projects, not all of China
     assert "现场观摩" in page
     assert "69.00" in page  # 0.7 × 60 + 0.3 × 90
-    client.post("/projects/reviews/", {"year": 2025, "p": "q1", "score-130528": "130"})
+    client.post(
+        "/projects/reviews/",
+        {"year": 2025, "p": "q1", "score-130528": "130", "version-130528": "1"},
+    )
     assert ReviewScore.objects.get().score == 90  # out of 0–100: refused, nothing changed
 
 
@@ -80,7 +84,14 @@ def test_milestone_added_and_marked_done(ningjin, ningjin_user, shahe_user) -> N
     m = Milestone.objects.get(project=project)
     assert (m.name, m.due_on, m.done_on) == ("设备安装", dt.date(2025, 5, 31), None)
     client.post(
-        url, {"milestone": m.pk, "name": m.name, "due_on": "2025-05-31", "done_on": "2025-05-20"}
+        url,
+        {
+            "milestone": m.pk,
+            "name": m.name,
+            "due_on": "2025-05-31",
+            "done_on": "2025-05-20",
+            "version": m.version,
+        },
     )
     m.refresh_from_db()
     assert m.done_on == dt.date(2025, 5, 20)

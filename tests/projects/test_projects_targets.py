@@ -134,13 +134,18 @@ def test_analyst_records_history_and_updates_tasks(plan, city_analyst) -> None: 
     task = plan["shahe_task"]
     response = client.post(
         f"/projects/tasks/{task.pk}/",
-        {"percent_complete": 100, "evidence": "已验收", "next": "/projects/tasks/?band=done"},
+        {
+            "percent_complete": 100,
+            "evidence": "已验收",
+            "next": "/projects/tasks/?band=done",
+            "version": task.version,
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/projects/tasks/?band=done"
     task.refresh_from_db()
     assert (task.percent_complete, task.evidence) == (100, "已验收")
     assert task.history.first().history_user == city_analyst
-    client.post(f"/projects/tasks/{task.pk}/", {"percent_complete": 130})
+    client.post(f"/projects/tasks/{task.pk}/", {"percent_complete": 130, "version": 2})
     task.refresh_from_db()
     assert task.percent_complete == 100
     page = client.get("/projects/tasks/?band=done").content.decode()

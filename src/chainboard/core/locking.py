@@ -18,7 +18,8 @@ Services then, inside one transaction:
 Re-submitting with the version from the conflict merges "my values on top of theirs": the
 editor has seen the other values, so their own now win. ``expected_version=None`` is only for
 trusted server paths (CLI, demo, import runner); forms and the API must call
-:func:`require_version` so a client that does not send a version gets a clear 400.
+:func:`stated_version` / :func:`posted_version`, which turn a missing version into
+:data:`MISSING`, refused by :func:`merge_edit` with a clear 400 (after the scope checks).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ from django.db import models
 from chainboard.core.errors import DomainError
 
 M = TypeVar("M", bound=models.Model)
+
+#: What a form or API call that sent no version passes on: :func:`merge_edit` refuses it with
+#: :class:`VersionRequired` (400) — after the service's scope checks, so a forbidden edit is
+#: still a 403/404 first.
+MISSING = -1
 
 #: The version a client names when it saw no row yet (create-or-update endpoints such as a
 #: week's update or a year's figures): a row created meanwhile by someone else is then merged
@@ -90,6 +96,12 @@ class EditConflict(DomainError):
         self.shown = shown or {}
         self.version = version
 
+    def summary(self) -> str:
+        """The message with the other user's values, for pages that answer with a flash
+        message (then reload with the current values and version)."""
+        values = "；".join(f"{v}" for v in self.fields.values())
+        return f"{self.message}（{values}）" if values else self.message
+
     def payload(self) -> dict[str, Any]:
         """The API body of a 409."""
         return {
@@ -101,11 +113,15 @@ class EditConflict(DomainError):
         }
 
 
-def require_version(version: int | None) -> int:
-    """The version a form or API update names; missing → :class:`VersionRequired` (400)."""
-    if version is None:
-        raise VersionRequired()
-    return version
+def posted_version(data: Mapping[str, Any], name: str = "version") -> int:
+    """The version a plain HTML form posted under ``name``; :data:`MISSING` when absent."""
+    text = str(data.get(name) or "").strip()
+    return int(text) if text.isdigit() else MISSING
+
+
+def stated_version(version: int | None) -> int:
+    """The version an API body names; :data:`MISSING` (→ 400 in the service) when absent."""
+    return MISSING if version is None else version
 
 
 def lock(model: type[M] | models.QuerySet[M], pk: Any) -> M:
@@ -181,6 +197,8 @@ def merge_edit(
     trusted server paths: plain overwrite of the given fields). Raises :class:`EditConflict`
     when the other side changed one of the same fields to a different value.
     """
+    if expected_version == MISSING:
+        raise VersionRequired()
     values = _norm(obj, data)
     current = obj.version if obj.pk is not None else NEW
     if expected_version is None or expected_version == current:
@@ -255,6 +273,14 @@ def bump_versions(model: type[models.Model], objs: Iterable[Any], chunk: int = 2
         for obj in part:
             obj.version = stored.get(obj.pk, 0) + 1
     return ["version"]
+
+
+def form_error(form: Any, exc: DomainError, version_field: str = "version") -> None:
+    """A refused save shown on its form: a conflict via :func:`form_conflict`, else the message."""
+    if isinstance(exc, EditConflict):
+        form_conflict(form, exc, version_field)
+    else:
+        form.add_error(None, exc.message)
 
 
 def form_conflict(form: Any, exc: EditConflict, version_field: str = "version") -> None:

@@ -7,7 +7,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from chainboard.accounts.scope import authenticated
 from chainboard.core.errors import DomainError
-from chainboard.core.locking import require_version
+from chainboard.core.locking import stated_version
 from chainboard.enterprises import selectors, services
 from chainboard.enterprises.models import Enterprise
 from chainboard.enterprises.schemas import (
@@ -47,7 +47,7 @@ def get_enterprise(request: HttpRequest, uscc: Path[str]) -> Enterprise:
 def patch_enterprise(request: HttpRequest, uscc: Path[str], payload: EnterprisePatch) -> Enterprise:
     firm = selectors.enterprise_get(user=request.user, uscc=uscc)
     data = payload.model_dump(exclude_unset=True)
-    version = require_version(data.pop("version", None))
+    version = stated_version(data.pop("version", None))
     changes: dict[str, object] = {}
     if "region_code" in data:
         region = Region.objects.filter(pk=data.pop("region_code")).first()
@@ -83,7 +83,7 @@ def put_figures(request: HttpRequest, uscc: Path[str], year: Path[int], payload:
         raise DomainError("年份应在1949-2100之间", fields={"year": "超出范围"})
     firm = selectors.enterprise_get(user=request.user, uscc=uscc)
     data = payload.model_dump()
-    version = require_version(data.pop("version"))
+    version = stated_version(data.pop("version"))
     return services.figures_save(
         enterprise=firm,
         year=year,

@@ -9,6 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from chainboard.core.errors import DomainError
+from chainboard.core.locking import stated_version
 from chainboard.projects import ranking, selectors, services
 from chainboard.projects.schemas import ProjectOut, ProjectPatch, RankingOut, UpdateIn, UpdateOut
 
@@ -67,7 +68,7 @@ def get_project(request: HttpRequest, code: str) -> Any:
 def patch_project(request: HttpRequest, code: str, payload: ProjectPatch) -> Any:
     project = selectors.project_get(user=request.user, code=code)
     data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version = stated_version(data.pop("version", None))
     return services.project_update(
         project_id=project.pk,
         actor=request.user,
@@ -81,7 +82,8 @@ def patch_project(request: HttpRequest, code: str, payload: ProjectPatch) -> Any
 def post_update(request: HttpRequest, code: str, payload: UpdateIn) -> Any:
     project = selectors.project_get(user=request.user, code=code)
     data = payload.dict()
-    week, stage, version = data.pop("week"), data.pop("stage"), data.pop("version")
+    week, stage = data.pop("week"), data.pop("stage")
+    version = stated_version(data.pop("version"))
     return services.update_submit(
         project_id=project.pk,
         actor=request.user,

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from chainboard.core.locking import MISSING, NEW, VersionRequired
 from chainboard.projects.models import (
     Batch,
     Project,
@@ -48,7 +49,18 @@ class UpdateForm(forms.Form):
     )
     help_department = forms.CharField(label="请求协调部门", required=False, max_length=100)
     photo = forms.FileField(label="现场照片", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # optimistic locking: the version of the week's update when the form was opened (0: none
+    # yet) and the week it belongs to (the user may pick another week in the form)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    version_week = forms.DateField(widget=forms.HiddenInput, required=False)
+
+    TEXT_FIELDS = (
+        "done_this_week",
+        "investment_period_wan_yuan",
+        "next_steps",
+        "problems",
+        "help_department",
+    )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,6 +68,31 @@ class UpdateForm(forms.Form):
         stage: Any = self.fields["stage"]  # a ChoiceField (django-stubs types it as Field)
         stage.choices = [("", "无变化")] + [(s, f"进入「{Stage(s).label}」") for s in later]
         self.fields["week"].initial = week_start(timezone.localdate())
+
+    @classmethod
+    def initial_for(cls, project: Project) -> dict[str, Any]:
+        """This week's update as stored (and its version), else a blank one that carries last
+        week's next steps; version 0 says "there was none when I opened the form"."""
+        week = week_start(timezone.localdate())
+        current = project.updates.filter(week=week).first()
+        if current is not None:
+            values = {f: getattr(current, f) for f in cls.TEXT_FIELDS}
+            return values | {"week": week, "version": current.version, "version_week": week}
+        last = project.updates.first()
+        initial: dict[str, Any] = {"week": week, "version": NEW, "version_week": week}
+        initial["next_steps"] = last.next_steps if last is not None else ""
+        return initial
+
+    def expected_version(self) -> int:
+        """The version to check: the opened one for the same week, else "none seen" (a week the
+        user switched to is merged against an empty update, so nothing there is overwritten);
+        ``MISSING`` (refused by the service) when the form sent none."""
+        d = self.cleaned_data
+        if d.get("version") is None:
+            return MISSING
+        opened = d.get("version_week")
+        same = opened is None or week_start(d["week"]) == week_start(opened)
+        return d["version"] if same else NEW
 
     def clean_photo(self) -> Any:
         photo = self.cleaned_data.get("photo")
@@ -67,7 +104,7 @@ class UpdateForm(forms.Form):
 
 
 class ProjectForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     chain_node_codes = forms.CharField(
         label="产业链/集群标签", required=False, help_text="多个用逗号分隔"
     )
@@ -198,7 +235,14 @@ class MilestoneForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = project.milestones.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("milestone") is not None and cleaned.get("version") is None:
+            raise forms.ValidationError(VersionRequired().message)
+        return cleaned

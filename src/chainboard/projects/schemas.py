@@ -30,7 +30,7 @@ class ProjectOut(Schema):
 
 
 class ProjectPatch(Schema):
-    version: int
+    version: int | None = None  # required (400 without it): the version read by GET
     name: str | None = None
     responsible_official: str | None = None
     responsible_department: str | None = None
@@ -46,7 +46,7 @@ class UpdateIn(Schema):
     problems: str = ""
     help_department: str = ""
     stage: str | None = None
-    version: int | None = None
+    version: int | None = None  # required (400 without it): the week's version, 0 if none yet
 
 
 class UpdateOut(Schema):

@@ -5,11 +5,13 @@ Every write checks the actor's scope, validates (``full_clean``) and is recorded
 django-simple-history with the actor and a reason. ``actor=None`` is the server operator (CLI,
 demo): it bypasses scope but is still recorded.
 
-Concurrency: projects and weekly updates carry a ``version``. An edit names the version it
-started from. If the row moved on meanwhile, the edit is merged field by field against the state
-at that version (read from the history): fields only one side changed are kept from that side;
-a field both sides changed to different values raises :class:`EditConflict` and nothing is
-written, so no one's change is lost silently.
+Concurrency: every edited row carries a ``version`` (:mod:`chainboard.core.locking`). An edit
+names the version it started from (``expected_version``; ``NEW`` = 0 when the editor saw no row,
+None only for server paths such as the importer). If the row moved on meanwhile, the edit is
+merged field by field against the state at that version (read from the history): fields only one
+side changed are kept from that side; a field both sides changed to different values raises
+:class:`EditConflict` (with the other user's values) and nothing is written. Only changed columns
+are saved.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from django.utils import timezone
 
 from chainboard.accounts import scope
 from chainboard.core.errors import DomainError, OutOfScope
+from chainboard.core.locking import EditConflict as EditConflict  # re-exported for callers
+from chainboard.core.locking import lock, merge_edit, save_edit
 from chainboard.projects import ranking, targets
 from chainboard.projects.models import (
     STAGE_DATE_FIELD,
@@ -77,56 +81,9 @@ UPDATE_FIELDS = (
 )
 
 
-class EditConflict(DomainError):
-    """Someone else changed the same fields since the form was opened."""
-
-    status_code = 409
-    code = "conflict"
-
-
 def _history(obj: Any, actor: Any, reason: str) -> None:
     obj._history_user = actor
     obj._change_reason = reason
-
-
-def _attname(model: Any, name: str) -> str:
-    return model._meta.get_field(name).attname
-
-
-def _merge(obj: Any, data: dict[str, Any], expected_version: int | None, label: str) -> set[str]:
-    """Apply ``data`` to the locked ``obj``; merge against the state at ``expected_version``.
-
-    Returns the fields that changed. Raises :class:`EditConflict` when another user changed one of
-    the same fields to a different value since that version.
-    """
-    model = type(obj)
-    names = {name: _attname(model, name) for name in data}
-    if expected_version is None or expected_version == obj.version:
-        mine = {n for n, v in data.items() if getattr(obj, names[n]) != v}
-    else:
-        base = obj.history.filter(version=expected_version).order_by("-history_id").first()
-        if base is None:
-            raise EditConflict(f"{label}已被他人修改，无法确定您打开时的内容，请刷新后重试")
-        mine = {n for n, v in data.items() if getattr(base, names[n]) != v}
-        theirs = {n for n in names if getattr(base, names[n]) != getattr(obj, names[n])}
-        clash = sorted(n for n in mine & theirs if getattr(obj, names[n]) != data[n])
-        if clash:
-            titles = "、".join(str(model._meta.get_field(n).verbose_name) for n in clash)
-            raise EditConflict(
-                f"{label}在您编辑期间已被他人修改：{titles}。请刷新查看最新内容后再提交",
-                fields={n: "已被他人修改" for n in clash},
-            )
-    for name in mine:
-        setattr(obj, names[name], data[name])
-    return mine
-
-
-def _norm(data: dict[str, Any]) -> dict[str, Any]:
-    """Model instances → their ids under the FK name, so comparisons use attnames' values."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        out[key] = value.pk if hasattr(value, "_meta") else value
-    return out
 
 
 @transaction.atomic
@@ -156,19 +113,16 @@ def project_update(
     unknown = set(data) - set(PROJECT_FIELDS)
     if unknown:
         raise ValueError(f"unknown project fields {sorted(unknown)}")
-    project = Project.objects.select_for_update().get(pk=project_id)
+    project = lock(Project, project_id)
     if actor is not None:
         scope.require_project_editor(actor, project)
-    changed = _merge(project, _norm(data), expected_version, "项目")
+    changed = merge_edit(project, data, expected_version, "项目")
     if not changed:
         return project
     if actor is not None:
-        project.region = project.region  # refresh cached FK after a merge
         scope.require_project_placement(actor, project.region, project.park)
     project.full_clean()
-    project.version += 1
-    _history(project, actor, reason)
-    project.save()
+    save_edit(project, changed, actor=actor, reason=reason)
     return project
 
 
@@ -218,11 +172,9 @@ def project_set_chain_nodes(*, project_id: int, actor: Any, node_ids: list[int])
 def project_archive(*, project: Project, actor: Any, archived: bool = True) -> Project:
     if actor is not None:
         scope.require_project_editor(actor, project)
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = lock(Project, project.pk)
     project.archived = archived
-    project.version += 1
-    _history(project, actor, "归档" if archived else "取消归档")
-    project.save()
+    save_edit(project, ["archived"], actor=actor, reason="归档" if archived else "取消归档")
     return project
 
 
@@ -285,13 +237,10 @@ def update_submit(
     old: tuple[Decimal, Decimal] | None = None
     if row is None:
         row = ProjectUpdate(project=project, week=week, author=actor)
-        for name, value in data.items():
-            setattr(row, name, value)
     else:
         old = (row.investment_cumulative_wan_yuan, row.investment_period_wan_yuan)
-        if _merge(row, data, expected_version, "本周调度"):
-            row.version += 1
         row.author = actor if actor is not None else row.author
+    merge_edit(row, data, expected_version, f"{week:%Y-%m-%d} 周的周调度")
     period = row.investment_period_wan_yuan or Decimal(0)
     previous = (
         ProjectUpdate.objects.filter(project=project, week__lt=week)
@@ -323,15 +272,23 @@ def update_submit(
         )
     row.submitted_at = submitted_at or timezone.now()
     row.full_clean(exclude=["project"])
-    _history(row, actor, reason)
-    row.save()
+    save_edit(
+        row,
+        [*data, "investment_cumulative_wan_yuan", "submitted_at", "author"],
+        actor=actor,
+        reason=reason,
+    )
     running = row.investment_cumulative_wan_yuan
     for later in later_rows:
         running += later.investment_period_wan_yuan
         if later.investment_cumulative_wan_yuan != running:
             later.investment_cumulative_wan_yuan = running
-            _history(later, actor, "前序周调度更正，累计投资顺延")
-            later.save(update_fields=["investment_cumulative_wan_yuan", "updated_at"])
+            save_edit(
+                later,
+                ["investment_cumulative_wan_yuan"],
+                actor=actor,
+                reason="前序周调度更正，累计投资顺延",
+            )
     latest = later_rows[-1] if later_rows else row
     project.investment_done_wan_yuan = latest.investment_cumulative_wan_yuan
     if stage:
@@ -339,9 +296,12 @@ def update_submit(
             raise DomainError("未知阶段", fields={"stage": stage})
         _stage_advance(project, stage, min(week + dt.timedelta(days=4), timezone.localdate()))
     project.full_clean()
-    project.version += 1
-    _history(project, actor, f"周调度 {week:%Y-%m-%d}")
-    project.save()
+    save_edit(
+        project,
+        ["investment_done_wan_yuan", "stage", *STAGE_DATE_FIELD.values()],
+        actor=actor,
+        reason=f"周调度 {week:%Y-%m-%d}",
+    )
     return row
 
 
@@ -349,25 +309,34 @@ def update_submit(
 def problem_resolve(*, update: ProjectUpdate, actor: Any, on: dt.date | None = None) -> None:
     if actor is not None:
         scope.require_project_editor(actor, update.project)
+    update = lock(ProjectUpdate, update.pk)
+    if update.problem_resolved_on is not None:  # someone marked it already: keep their date
+        return
     update.problem_resolved_on = on or timezone.localdate()
-    update.version += 1
-    _history(update, actor, "问题已解决")
-    update.save()
+    save_edit(update, ["problem_resolved_on"], actor=actor, reason="问题已解决")
 
 
 @transaction.atomic
 def year_plan_set(
-    *, project: Project, year: int, planned_wan_yuan: Decimal, actor: Any, reason: str = "年度计划"
+    *,
+    project: Project,
+    year: int,
+    planned_wan_yuan: Decimal,
+    actor: Any,
+    expected_version: int | None = None,
+    reason: str = "年度计划",
 ) -> YearPlan:
     if actor is not None:
         scope.require_project_editor(actor, project)
-    row = YearPlan.objects.filter(project=project, year=year).first() or YearPlan(
-        project=project, year=year
+    row = YearPlan.objects.select_for_update().filter(project=project, year=year).first()
+    row = row or YearPlan(project=project, year=year)
+    changed = merge_edit(
+        row, {"planned_wan_yuan": planned_wan_yuan}, expected_version, f"{year}年度计划"
     )
-    row.planned_wan_yuan = planned_wan_yuan
+    if row.pk is not None and not changed:
+        return row
     row.full_clean()
-    _history(row, actor, reason)
-    row.save()
+    save_edit(row, changed, actor=actor, reason=reason)
     return row
 
 
@@ -380,14 +349,17 @@ def milestone_save(
     due_on: dt.date,
     done_on: dt.date | None = None,
     milestone: Milestone | None = None,
+    expected_version: int | None = None,
 ) -> Milestone:
     if actor is not None:
         scope.require_project_editor(actor, project)
-    row = milestone or Milestone(project=project)
-    row.name, row.due_on, row.done_on = name, due_on, done_on
+    row = lock(Milestone, milestone.pk) if milestone is not None else Milestone(project=project)
+    data = {"name": name, "due_on": due_on, "done_on": done_on}
+    changed = merge_edit(row, data, expected_version, f"项目节点「{row.name or name}」")
+    if row.pk is not None and not changed:
+        return row
     row.full_clean()
-    _history(row, actor, "项目节点")
-    row.save()
+    save_edit(row, changed, actor=actor, reason="项目节点")
     return row
 
 
@@ -406,41 +378,81 @@ def batch_create(
 
 @transaction.atomic
 def review_score_save(
-    *, actor: Any, region: Any, kind: str, year: int, period: int, score: Decimal, note: str = ""
+    *,
+    actor: Any,
+    region: Any,
+    kind: str,
+    year: int,
+    period: int,
+    score: Decimal,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> ReviewScore:
+    """Enter one county's score; ``expected_version`` is the score's version the page showed
+    (``NEW`` = 0 when it had none)."""
     if actor is not None:
         scope.require_city_officer(actor)
-    row = ReviewScore.objects.filter(region=region, kind=kind, year=year, period=period).first()
+    row = (
+        ReviewScore.objects.select_for_update()
+        .filter(region=region, kind=kind, year=year, period=period)
+        .first()
+    )
     row = row or ReviewScore(region=region, kind=kind, year=year, period=period)
-    row.score, row.note = score, note
+    changed = merge_edit(
+        row, {"score": score, "note": note}, expected_version, f"{region.name}的得分"
+    )
+    if row.pk is not None and not changed:
+        return row
     row.full_clean()
-    _history(row, actor, "观摩/考核打分")
-    row.save()
+    save_edit(row, changed, actor=actor, reason="观摩/考核打分")
     return row
 
 
 @transaction.atomic
 def task_update(
-    *, task: Task, actor: Any, percent_complete: int, evidence: str | None = None
+    *,
+    task: Task,
+    actor: Any,
+    percent_complete: int,
+    evidence: str | None = None,
+    expected_version: int | None = None,
 ) -> Task:
     if actor is not None:
         scope.require_city_officer(actor)
-    task.percent_complete = percent_complete
+    task = lock(Task, task.pk)
+    data: dict[str, Any] = {"percent_complete": percent_complete}
     if evidence is not None:
-        task.evidence = evidence
+        data["evidence"] = evidence
+    changed = merge_edit(task, data, expected_version, f"任务「{task.name}」")
+    if not changed:
+        return task
     task.full_clean()
-    _history(task, actor, "任务进度")
-    task.save()
+    save_edit(task, changed, actor=actor, reason="任务进度")
     return task
 
 
 @transaction.atomic
-def target_save(*, actor: Any, target: Target, reason: str = "目标") -> Target:
+def target_save(
+    *,
+    actor: Any,
+    target: Target,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    reason: str = "目标",
+) -> Target:
+    """Create ``target`` (unsaved) or edit a stored one with ``data`` (merged against
+    ``expected_version``, only changed columns written)."""
     if actor is not None:
         scope.require_city_officer(actor)
-    target.full_clean()
-    _history(target, actor, reason)
-    target.save()
+    if target.pk is None:
+        target.full_clean()
+        save_edit(target, [], actor=actor, reason=reason)
+        return target
+    target = lock(Target, target.pk)
+    changed = merge_edit(target, data or {}, expected_version, f"目标「{target.name}」")
+    if changed:
+        target.full_clean()
+        save_edit(target, changed, actor=actor, reason=reason)
     return target
 
 

@@ -25,6 +25,13 @@ from chainboard.accounts.scope import (
 )
 from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
+from chainboard.core.locking import (
+    EditConflict,
+    VersionRequired,
+    form_error,
+    posted_version,
+    stated_version,
+)
 from chainboard.projects import exports, ranking, selectors, services
 from chainboard.projects.forms import ProjectFilterForm, ProjectForm, UpdateForm
 from chainboard.projects.models import POOLS, ProjectUpdate, RankingScope, TargetStatus, week_start
@@ -139,23 +146,19 @@ def project_update(request: HttpRequest, code: str) -> HttpResponse:
                     actor=request.user,
                     week=d["week"],
                     data=data,
-                    expected_version=d.get("version"),
+                    expected_version=form.expected_version(),
                     stage=d.get("stage") or None,
                     cumulative_wan_yuan=d.get("cumulative_wan_yuan"),
                 )
             except OutOfScope:
                 raise  # the 403 page (core.middleware.DomainErrorMiddleware)
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                form_error(form, exc)
             else:
                 messages.success(request, f"已保存 {project.name} 的周调度")
                 return redirect("projects:detail", code=project.code)
     else:
-        initial = {"next_steps": "", "version": None}
-        if last is not None:
-            initial["done_this_week"] = ""
-            initial["next_steps"] = last.next_steps
-        form = UpdateForm(initial=initial, project=project)
+        form = UpdateForm(initial=UpdateForm.initial_for(project), project=project)
     return render(request, "projects/update.html", {"p": project, "form": form, "last": last})
 
 
@@ -174,7 +177,7 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
                         project_id=project.pk,
                         actor=request.user,
                         data=data,
-                        expected_version=d["version"],
+                        expected_version=stated_version(d.get("version")),
                     )
                     services.project_set_chain_nodes(
                         project_id=project.pk,
@@ -184,7 +187,7 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
             except OutOfScope:
                 raise  # the 403 page (core.middleware.DomainErrorMiddleware)
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                form_error(form, exc)
             except ValidationError as exc:
                 for field, errs in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errs)
@@ -518,7 +521,10 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             percent_complete=percent,
             evidence=request.POST.get("evidence", task.evidence),
+            expected_version=posted_version(request.POST),
         )
+    except (EditConflict, VersionRequired) as exc:
+        messages.error(request, exc.summary() if isinstance(exc, EditConflict) else exc.message)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -646,6 +652,7 @@ def reviews_page(request: HttpRequest) -> HttpResponse:
             "region": c,
             "score": scores[c.code].score if c.code in scores else None,
             "note": scores[c.code].note if c.code in scores else "",
+            "version": scores[c.code].version if c.code in scores else 0,
         }
         for c in counties
     ]
@@ -684,7 +691,12 @@ def _reviews_save(
                 period=period,
                 score=score,
                 note=request.POST.get(f"note-{county.code}", "").strip(),
+                expected_version=posted_version(request.POST, f"version-{county.code}"),
             )
+        except EditConflict as exc:
+            errors.append(exc.summary())
+        except VersionRequired as exc:
+            errors.append(f"{county.name}：{exc.message}")
         except InvalidOperation:
             errors.append(f"{county.name}：得分应为数字")
         except ValidationError as exc:
@@ -715,7 +727,10 @@ def milestone_post(request: HttpRequest, code: str) -> HttpResponse:
             due_on=d["due_on"],
             done_on=d.get("done_on"),
             milestone=d.get("milestone"),
+            expected_version=d.get("version"),
         )
+    except EditConflict as exc:
+        messages.error(request, exc.summary())
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
