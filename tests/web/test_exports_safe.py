@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -226,3 +227,27 @@ def test_every_export_is_safe_and_named_in_chinese(
         if planted and not any(m in text_seen for m in MARKERS):
             problems.append(f"{key}: no planted text found")
     assert problems == []
+
+
+# spreadsheet/CSV writers outside the shared one, and why each is allowed
+OTHER_WRITERS = {
+    "chainboard_analytics/exports.py": "the shared writer itself",
+    "chainboard/imports/templates_xlsx.py": "blank import template, opened with WORKBOOK_OPTIONS",
+    "chainboard/evaluation/inputs.py": "CSV text hashed for the inputs fingerprint, never a file",
+    "chainboard_analytics/strategy/cli.py": "numeric analytics tables over reference-data codes",
+}
+WRITER_CALL = re.compile(
+    r"xlsxwriter\.Workbook\(|\.to_excel\(|ExcelWriter\(|csv\.(Dict)?[wW]riter\(|\.to_csv\("
+)
+
+
+def test_no_export_bypasses_the_shared_writer() -> None:
+    src = Path(__file__).resolve().parents[2] / "src"
+    found = {
+        str(path.relative_to(src))
+        for path in src.rglob("*.py")
+        if WRITER_CALL.search(path.read_text(encoding="utf-8"))
+    }
+    assert found - set(OTHER_WRITERS) == set(), (
+        "write xlsx/CSV through chainboard_analytics.exports"
+    )

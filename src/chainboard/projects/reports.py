@@ -36,29 +36,29 @@ SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 # --- 产业链发展项目情况表 -------------------------------------------------------------------
 
-CHAIN_COLUMNS: list[tuple[str, int]] = [
-    ("序号", 5),
-    ("项目编号", 16),
-    ("项目名称", 34),
-    ("建设单位", 26),
-    ("所在区县", 10),
-    ("所在园区", 18),
-    ("产业链环节", 16),
-    ("建设性质", 8),
-    ("项目来源", 10),
-    ("总投资(万元)", 13),
-    ("年度计划投资(万元)", 13),
-    ("累计完成投资(万元)", 13),
-    ("投资完成率", 9),
-    ("项目阶段", 8),
-    ("签约日期", 11),
-    ("开工日期", 11),
-    ("投产日期", 11),
-    ("最新进展", 36),
-    ("存在问题", 30),
-    ("包联领导", 10),
-    ("责任单位", 12),
-    ("省/市重点", 9),
+CHAIN_COLUMNS: list[str] = [  # widths come from the content (docs/exports.md)
+    "序号",
+    "项目编号",
+    "项目名称",
+    "建设单位",
+    "所在区县",
+    "所在园区",
+    "产业链环节",
+    "建设性质",
+    "项目来源",
+    "总投资(万元)",
+    "年度计划投资(万元)",
+    "累计完成投资(万元)",
+    "投资完成率",
+    "项目阶段",
+    "签约日期",
+    "开工日期",
+    "投产日期",
+    "最新进展",
+    "存在问题",
+    "包联领导",
+    "责任单位",
+    "省/市重点",
 ]
 SUM_COLUMNS = {"总投资(万元)", "年度计划投资(万元)", "累计完成投资(万元)"}
 
@@ -171,7 +171,7 @@ def chain_workbook(*, user: Any, year: int | None = None) -> io.BytesIO:
 
 
 def _chain_sheet(book: Workbook, name: str, g: dict[str, Any], year: int) -> None:
-    titles = [c.replace("年度", f"{year}年") for c, _ in CHAIN_COLUMNS]
+    titles = [c.replace("年度", f"{year}年") for c in CHAIN_COLUMNS]
     sheet = book.sheet(
         name,
         [Col(t, _chain_kind(t)) for t in titles],
@@ -206,11 +206,11 @@ def _chain_sheet(book: Workbook, name: str, g: dict[str, Any], year: int) -> Non
             p.responsible_department,
             "省重点" if p.provincial_key else "市重点" if p.city_key else "",
         ]
-        for col, ((head, _), value) in enumerate(zip(CHAIN_COLUMNS, values, strict=True)):
+        for col, (head, value) in enumerate(zip(CHAIN_COLUMNS, values, strict=True)):
             if head in SUM_COLUMNS and value is not None:
                 sums[col] += value
         sheet.row(values)
-    heads = [c for c, _ in CHAIN_COLUMNS]
+    heads = CHAIN_COLUMNS
     total_col, done_col = heads.index("总投资(万元)"), heads.index("累计完成投资(万元)")
     totals: list[Any] = [sums[col] if h in SUM_COLUMNS else None for col, h in enumerate(heads)]
     totals[0], totals[2] = "合计", f"{len(g['projects'])}个项目"
