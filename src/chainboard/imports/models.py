@@ -1,4 +1,10 @@
-"""Import batches: one row per file a user previewed or imported, with its located errors."""
+"""Import batches: one row per file a user previewed or imported, with its located errors.
+
+A batch is saved as 进行中 (with the process id, host and a heartbeat) before any work, in its own
+committed transaction; its final status is written in the same transaction as the data. A batch
+still 进行中 whose process is gone is marked 中断 the next time batches are read or an import
+starts (see ``chainboard.imports.services.batches_mark_interrupted``).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ class ImportStatus(models.TextChoices):
     REJECTED = "rejected", "已拒绝（未写入）"
     COMMITTED = "committed", "已导入"
     PARTIAL = "partial", "部分导入"
+    RUNNING = "running", "进行中"
+    INTERRUPTED = "interrupted", "中断（进程意外退出，未写入）"
 
 
 class ImportBatch(models.Model):
@@ -35,6 +43,10 @@ class ImportBatch(models.Model):
     errors = models.JSONField("错误明细", default=list, blank=True)
     notes = models.JSONField("提示", default=list, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
+    pid = models.PositiveIntegerField("进程号", null=True, blank=True)
+    host = models.CharField("主机", max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    file_deleted_at = models.DateTimeField("文件清理时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "导入批次"

@@ -6,10 +6,17 @@ written and the rest reported). A dry run (preview) stops after the plan and rep
 counts: it never opens a write transaction, so previewing a large file does not hold SQLite's
 single write lock while other users save. Per-kind rules live in an ``Importer``
 (see ``chainboard.enterprises.importers``).
+
+The batch is saved as 进行中 before the file is read and its final status is written inside the
+data's transaction, so a crash leaves it 进行中 with nothing written, later marked 中断
+(:mod:`chainboard.imports.liveness`). The file is checked by :mod:`chainboard.imports.guard`
+before any parser reads it, and every text cell is refused if it holds control characters.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,11 +25,15 @@ from typing import Any, Protocol
 
 from django.db import DatabaseError, transaction
 
+from chainboard.imports import liveness
 from chainboard.imports.cells import CellError, canon, is_empty
 from chainboard.imports.models import ImportBatch, ImportStatus
 from chainboard.imports.readers import ImportFileError, SourceTable, read_table
 
 MAX_STORED_ERRORS = 20_000
+# C0 controls except tab, line feed and carriage return (an Alt+Enter line break in a cell), DEL
+# and the C1 controls: invisible, and a NUL or an escape sequence in a name breaks exports/logs.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -151,11 +162,32 @@ def run_import(
         stored_path=str(path),
         dry_run=dry_run,
         actor=actor if getattr(actor, "pk", None) else None,
-        status=ImportStatus.REJECTED,
     )
+    liveness.mark_interrupted()
+    liveness.start(batch)
+    batch.status = ImportStatus.REJECTED  # the outcome unless the write below commits
+    try:
+        return _run(importer, batch, path, name, actor, dry_run, partial, progress)
+    except BaseException:
+        with contextlib.suppress(Exception):  # never hide the original error
+            liveness.abandon(batch)  # an unexpected error (a bug, Ctrl+C): say so, re-raise
+        raise
+
+
+def _run(
+    importer: Importer,
+    batch: ImportBatch,
+    path: Path | str,
+    name: str,
+    actor: Any,
+    dry_run: bool,
+    partial: bool,
+    progress: Callable[[Iterable[Any], int], Iterable[Any]] | None,
+) -> ImportOutcome:
     clock = _Clock()
     try:
         table = read_table(path, name)
+        liveness.pause("read")
         clock.lap("read")
     except ImportFileError as exc:
         failed = ErrorSink(None, name)
@@ -173,24 +205,30 @@ def run_import(
             importer.plan(parsed, actor=actor, errors=sink)  # report cross-row errors too
         return _finish(batch, sink, table, WriteCounts(), notes)
 
+    liveness.beat(batch)
     plan = importer.plan(parsed, actor=actor, errors=sink)
+    liveness.pause("plan")
     clock.lap("plan")
     if sink.errors and not partial:
         return _finish(batch, sink, table, WriteCounts(), notes)
 
     counts = WriteCounts()
-    batch.status = (
+    final = (
         ImportStatus.PREVIEWED
         if dry_run
         else (ImportStatus.PARTIAL if sink.errors else ImportStatus.COMMITTED)
     )
-    batch.save()
+    liveness.beat(batch)
     try:
         if dry_run:  # the plan's counts, no write transaction (see the module docstring)
             counts = WriteCounts(len(plan.creates), len(plan.updates), plan.unchanged)
         else:
             with transaction.atomic(durable=True):
                 counts = importer.write(plan, actor=actor, batch=batch)
+                liveness.pause("write")
+                # committed together with the data: a crash before this leaves 进行中 → 中断
+                ImportBatch.objects.filter(pk=batch.pk).update(status=final)
+        batch.status = final
     except DatabaseError as exc:
         sink.add(0, "", None, f"写入数据库失败，已全部回滚：{exc}")
         batch.status = ImportStatus.REJECTED
@@ -263,6 +301,14 @@ def _parse_rows(
         values: dict[str, Any] = {}
         for field_name, position, parse, required, title in present:
             raw = cells[position]
+            if type(raw) is str and (bad := CONTROL_CHARACTERS.search(raw)):
+                sink.add(
+                    row.number,
+                    title,
+                    raw.replace(bad.group(), "�"),
+                    f"含不可见的控制字符 U+{ord(bad.group()):04X}，请删除后重新上传",
+                )
+                continue
             if required and is_empty(raw):
                 sink.add(row.number, title, None, "必填项为空")
                 continue

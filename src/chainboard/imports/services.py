@@ -1,22 +1,34 @@
-"""Import entry points shared by the upload page, the API and the CLI."""
+"""Import entry points shared by the upload page, the API and the CLI, and the upload store.
+
+Stored uploads (``UPLOAD_DIR``) are deleted by :func:`uploads_cleanup`, run after every import
+from an upload and by ``chainboard imports cleanup``: a refused file at once, a preview or a
+rejected file after ``CHAINBOARD_UPLOAD_DRAFT_HOURS``, an imported file (the evidence of its
+batch) after ``CHAINBOARD_UPLOAD_RETENTION_DAYS`` (0 = keep). The batch rows themselves, with
+their located errors and counts, and the change history are never deleted.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from chainboard.accounts.scope import can_see_import_batch, require_importer
 from chainboard.core.errors import DomainError, NotFound
-from chainboard.imports.models import ImportBatch
+from chainboard.imports import liveness
+from chainboard.imports.guard import megabytes
+from chainboard.imports.models import ImportBatch, ImportStatus
 from chainboard.imports.readers import SPREADSHEET_SUFFIXES
 from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import ImportOutcome, run_import
 
 ALLOWED_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+ORPHAN_GRACE = dt.timedelta(hours=1)  # a file stored by an upload still being handled
 
 
 def importer_for(kind: str, actor: Any) -> Any:
@@ -31,13 +43,20 @@ def upload_store(*, filename: str, content: IO[bytes], size: int) -> Path:
     suffix = Path(filename).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise DomainError(f"{filename}: 不支持的文件类型，请上传 .xlsx、.xls 或 .csv")
-    if size > MAX_UPLOAD_BYTES:
-        raise DomainError(f"{filename}: 文件超过 50 MB")
+    limit = settings.CHAINBOARD_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise DomainError(f"{filename}: 文件大小超过上限 {megabytes(limit)}")
     folder = Path(settings.UPLOAD_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{uuid.uuid4().hex}{suffix}"
+    written = 0
     with target.open("wb") as out:
         for chunk in iter(lambda: content.read(1 << 20), b""):
+            written += len(chunk)
+            if written > limit:  # the declared size lied
+                out.close()
+                target.unlink()
+                raise DomainError(f"{filename}: 文件大小超过上限 {megabytes(limit)}")
             out.write(chunk)
     return target
 
@@ -45,7 +64,8 @@ def upload_store(*, filename: str, content: IO[bytes], size: int) -> Path:
 def import_file(
     *, kind: str, path: Path, filename: str, actor: Any, dry_run: bool, partial: bool = False
 ) -> ImportOutcome:
-    return run_import(
+    """Import a stored upload, then drop the stored files nobody needs any more."""
+    outcome = run_import(
         importer_for(kind, actor),
         path,
         actor=actor,
@@ -53,10 +73,18 @@ def import_file(
         dry_run=dry_run,
         partial=partial,
     )
+    uploads_cleanup(orphans=False)
+    return outcome
+
+
+def batches_recent(*, actor: Any, limit: int = 10) -> list[ImportBatch]:
+    liveness.mark_interrupted()
+    return list(ImportBatch.objects.filter(actor=actor)[:limit])
 
 
 def batch_get(*, batch_id: int, actor: Any) -> ImportBatch:
     """A batch is visible to the user who ran it (and to superusers)."""
+    liveness.mark_interrupted()
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None or not can_see_import_batch(actor, batch):
         raise NotFound("导入批次不存在")
@@ -76,3 +104,61 @@ def batch_commit(*, batch: ImportBatch, actor: Any, partial: bool = False) -> Im
         dry_run=False,
         partial=partial,
     )
+
+
+@dataclass
+class CleanupReport:
+    deleted: int = 0
+    freed_bytes: int = 0
+    kept: int = 0
+    interrupted: int = 0
+
+
+def _expires(batch: ImportBatch, now: dt.datetime) -> dt.datetime | None:
+    """When ``batch`` stops needing its stored file (None: keep)."""
+    created = batch.created_at or now
+    if batch.status == ImportStatus.RUNNING:
+        return None
+    if batch.status in (ImportStatus.COMMITTED, ImportStatus.PARTIAL):
+        days = settings.CHAINBOARD_UPLOAD_RETENTION_DAYS
+        return None if days <= 0 else created + dt.timedelta(days=days)
+    if batch.status == ImportStatus.REJECTED and batch.total_rows == 0:
+        return created  # the file itself was refused (hostile, unreadable, empty)
+    return created + dt.timedelta(hours=settings.CHAINBOARD_UPLOAD_DRAFT_HOURS)
+
+
+def uploads_cleanup(*, now: dt.datetime | None = None, orphans: bool = True) -> CleanupReport:
+    """Delete the stored uploads no batch needs any more (only files inside ``UPLOAD_DIR``).
+
+    ``orphans``: also delete files no batch refers to, once older than an hour.
+    """
+    report = CleanupReport(interrupted=liveness.mark_interrupted())
+    folder = Path(settings.UPLOAD_DIR)
+    if not folder.is_dir():
+        return report
+    now = now or timezone.now()
+    home = folder.resolve()
+    by_name: dict[str, list[ImportBatch]] = {}
+    for batch in ImportBatch.objects.filter(file_deleted_at__isnull=True).exclude(stored_path=""):
+        stored = Path(batch.stored_path)
+        if stored.parent.resolve() == home:
+            by_name.setdefault(stored.name, []).append(batch)
+    for path in sorted(home.iterdir()):
+        if not path.is_file() or path.is_symlink():
+            continue
+        batches = by_name.get(path.name, [])
+        if batches:
+            ends = [_expires(b, now) for b in batches]
+            due = all(e is not None and e <= now for e in ends)
+        else:
+            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+            due = orphans and now - modified > ORPHAN_GRACE
+        if not due:
+            report.kept += 1
+            continue
+        size = path.stat().st_size
+        path.unlink(missing_ok=True)
+        report.deleted += 1
+        report.freed_bytes += size
+        ImportBatch.objects.filter(pk__in=[b.pk for b in batches]).update(file_deleted_at=now)
+    return report

@@ -17,7 +17,6 @@ from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
 from chainboard.imports import services
 from chainboard.imports.errors_xlsx import write_errors_xlsx
-from chainboard.imports.models import ImportBatch
 from chainboard.imports.readers import ImportFileError, read_table
 from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import ErrorSink, ImportOutcome, RowError
@@ -44,7 +43,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as exc:
             messages.error(request, exc.message)
-            recent = ImportBatch.objects.filter(actor=user)[:10]
+            recent = services.batches_recent(actor=user)
             return render(
                 request,
                 "imports/upload.html",
@@ -52,7 +51,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 status=403 if isinstance(exc, OutOfScope) else 400,
             )
         return redirect("imports:batch", batch_id=outcome.batch.pk)
-    recent = ImportBatch.objects.filter(actor=authenticated(request.user))[:10]
+    recent = services.batches_recent(actor=authenticated(request.user))
     return render(request, "imports/upload.html", {"kinds": kinds, "recent": recent})
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chainboard.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,8 +156,28 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 UPLOAD_DIR = VAR_DIR / "uploads"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Uploads and imports (docs/imports.md "Limits"): a request body over the upload cap is refused
+# with 413 before it is read (Content-Length, or counted while streaming); an uploaded file over
+# 2.5 MB streams to a temporary file on disk instead of memory.
+MB = 1024 * 1024
+CHAINBOARD_MAX_UPLOAD_BYTES = int(os.environ.get("CHAINBOARD_MAX_UPLOAD_MB", "50")) * MB
+CHAINBOARD_IMPORT_MAX_CELLS = int(os.environ.get("CHAINBOARD_IMPORT_MAX_CELLS", "2000000"))
+CHAINBOARD_IMPORT_MAX_UNZIPPED_BYTES = (
+    int(os.environ.get("CHAINBOARD_IMPORT_MAX_UNZIPPED_MB", "256")) * MB
+)
+CHAINBOARD_IMPORT_MAX_ZIP_ENTRIES = 1000
+CHAINBOARD_IMPORT_MAX_ZIP_RATIO = 100
+# stored uploads: kept this many days for an accepted batch (its audit trail), hours otherwise
+CHAINBOARD_UPLOAD_RETENTION_DAYS = int(os.environ.get("CHAINBOARD_UPLOAD_RETENTION_DAYS", "365"))
+CHAINBOARD_UPLOAD_DRAFT_HOURS = int(os.environ.get("CHAINBOARD_UPLOAD_DRAFT_HOURS", "24"))
+CHAINBOARD_TEST_HOOKS = False  # the import runner's pause hook (tests only)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * MB  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * MB)
+FILE_UPLOAD_HANDLERS = [
+    "chainboard.core.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # /healthz reports the disk as failing below this much free space under var/.
 HEALTH_MIN_FREE_MB = env.int("CHAINBOARD_HEALTH_MIN_FREE_MB", default=1024)

@@ -12,6 +12,7 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 UPLOAD_DIR = VAR_DIR / "test-uploads"
+CHAINBOARD_TEST_HOOKS = True  # chainboard.imports.liveness.pause
 
 # Several test runs may share one PostgreSQL server (CI and developers' runs side by side): give
 # each run its own throw-away database instead of the fixed "test_<name>".
