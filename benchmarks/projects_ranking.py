@@ -175,8 +175,8 @@ def bench_ranking(month: dt.date, repeat: int) -> None:
     from django.db.models import Sum
 
     from chainboard.geo.models import Region
-    from chainboard.projects import ranking
     from chainboard.projects.models import ProjectUpdate
+    from chainboard.projects.selectors import ranking
 
     ranking.ranking_method_get()
     rows = ranking.ranking_compute(month)

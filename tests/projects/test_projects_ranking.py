@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from tests.factories import ProjectFactory
 
-from chainboard.projects import ranking, services
+from chainboard.projects import services
 from chainboard.projects.models import MonthlyRanking, ReviewKind
+from chainboard.projects.selectors import ranking
 
 pytestmark = pytest.mark.django_db
 

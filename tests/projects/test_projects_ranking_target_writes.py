@@ -11,8 +11,9 @@ from django.test import Client
 from tests.factories import ProjectFactory
 
 from chainboard.core.errors import DomainError, OutOfScope
-from chainboard.projects import ranking, services
+from chainboard.projects import services
 from chainboard.projects.models import MonthlyRanking, RankingMethod, Target, TargetReading
+from chainboard.projects.selectors import ranking
 
 pytestmark = pytest.mark.django_db
 d = dt.date

@@ -13,7 +13,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 from tests.factories import ProjectFactory
 
-from chainboard.projects import ranking, reports, services
+from chainboard.projects import reports, services
+from chainboard.projects.selectors import ranking
 
 pytestmark = pytest.mark.django_db
 d = dt.date

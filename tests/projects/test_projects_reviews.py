@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from tests.factories import ProjectFactory
 
-from chainboard.projects import ranking
 from chainboard.projects.models import Milestone, MonthlyRanking, ReviewScore
+from chainboard.projects.selectors import ranking
 
 pytestmark = pytest.mark.django_db
 

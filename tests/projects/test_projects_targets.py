@@ -11,8 +11,8 @@ from django.utils import timezone
 from tests.factories import ProjectFactory
 
 from chainboard.projects import services
-from chainboard.projects import targets as calc
 from chainboard.projects.models import Target, TargetReading, TargetStatus, Task
+from chainboard.projects.selectors import targets as calc
 
 pytestmark = pytest.mark.django_db
 d = dt.date

@@ -48,7 +48,7 @@ def test_unknown_api_path_is_json(signed_in) -> None:
 
 @override_settings(DEBUG=False)
 def test_api_crash_answers_json_500_without_traceback(signed_in, monkeypatch) -> None:
-    from chainboard.projects import ranking
+    from chainboard.projects.selectors import ranking
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internal detail /var/lib/db.sqlite3")

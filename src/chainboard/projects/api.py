@@ -8,10 +8,13 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
-from chainboard.core.errors import DomainError
 from chainboard.core.locking import stated_version
-from chainboard.projects import ranking, selectors, services
+from chainboard.projects import selectors, services
+from chainboard.projects.filters import MapFilter, filtered
+from chainboard.projects.models import RankingScope
+from chainboard.projects.params import InvalidQuery, parse_month
 from chainboard.projects.schemas import ProjectOut, ProjectPatch, RankingOut, UpdateIn, UpdateOut
+from chainboard.projects.selectors import ranking
 
 router = Router(tags=["projects"])
 
@@ -34,18 +37,23 @@ def map_data(
     batch: str = "",
     chain: str = "",
 ) -> Any:
-    filters = {"stage": stage, "source": source, "batch": batch, "chain": chain}
+    """The wall map's points and totals; an unknown stage, source or batch is a 400."""
+    projects = selectors.map_projects(user=request.user)
+    qs = filtered(MapFilter(request.GET, queryset=projects))
     # Plain JSON, no response-model pass over 5,000 points (a plain dict has nothing to check).
-    return JsonResponse(selectors.map_data(user=request.user, filters=filters))
+    return JsonResponse(selectors.map_data(qs))
 
 
 @router.get("/ranking/{month}", response=list[RankingOut])
 def ranking_month(request: HttpRequest, month: str, scope: str = "region") -> Any:
+    """The stored ranking of ``month`` (YYYY-MM); a bad month or scope is a 400."""
     try:
-        first_day = ranking.parse_month(month)
+        first = parse_month(month)
     except ValueError as exc:
-        raise DomainError(str(exc), fields={"month": str(exc)}) from None
-    rows = ranking.ranking_with_moves(first_day, scope=scope)
+        raise InvalidQuery(str(exc), fields={"month": month}) from exc
+    if scope not in RankingScope.values:
+        raise InvalidQuery(f"评比对象应为 region 或 department：{scope}", fields={"scope": scope})
+    rows = ranking.ranking_with_moves(first, scope=scope)
     return [
         {
             "key": r.key,

@@ -6,9 +6,9 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from chainboard.projects import ranking
 from chainboard.projects.importers import TITLES
 from chainboard.projects.models import Project
+from chainboard.projects.selectors import ranking
 from chainboard_analytics.exports import (
     Col,
     Kind,

@@ -1,4 +1,6 @@
-"""Forms: the weekly update 周调度 (one short form per project), project edit, filters."""
+"""Forms: the weekly update 周调度 (one short form per project), project edit, milestones.
+
+The list filters are django-filter sets in :mod:`chainboard.projects.filters`."""
 
 from __future__ import annotations
 
@@ -11,8 +13,6 @@ from chainboard.core.locking import MISSING, NEW, VersionRequired
 from chainboard.projects.models import (
     Batch,
     Project,
-    ProjectKind,
-    ProjectSource,
     Stage,
     week_start,
 )
@@ -156,66 +156,6 @@ class ProjectForm(forms.ModelForm):
 
     def _post_clean(self) -> None:  # validation happens in the service (with the merge)
         pass
-
-
-class ProjectFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False)
-    region = forms.ChoiceField(label="区县", required=False)
-    source = forms.ChoiceField(
-        label="来源", required=False, choices=[("", "全部"), *ProjectSource.choices]
-    )
-    kind = forms.ChoiceField(
-        label="性质", required=False, choices=[("", "全部"), *ProjectKind.choices]
-    )
-    stage = forms.ChoiceField(label="阶段", required=False, choices=[("", "全部"), *Stage.choices])
-    batch = forms.ChoiceField(label="集中开工批次", required=False)
-    chain = forms.CharField(label="产业链/环节", required=False)
-    big = forms.ChoiceField(
-        label="规模",
-        required=False,
-        choices=[("", "全部"), ("100m", "过亿"), ("1b", "过10亿")],
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from chainboard.accounts.scope import regions_visible
-
-        fields: dict[str, Any] = self.fields  # ChoiceFields (django-stubs types them as Field)
-        fields["region"].choices = [("", "全部")] + [
-            (r.code, r.name) for r in regions_visible(user).filter(level="county")
-        ]
-        fields["batch"].choices = [("", "全部")] + [
-            (str(b.pk), b.name) for b in Batch.objects.all()
-        ]
-
-    def apply(self, qs: Any) -> Any:
-        if not self.is_valid():
-            return qs
-        d = self.cleaned_data
-        if d.get("q"):
-            from django.db.models import Q
-
-            qs = qs.filter(
-                Q(name__icontains=d["q"])
-                | Q(code__icontains=d["q"])
-                | Q(investor_name__icontains=d["q"])
-            )
-        if d.get("region"):
-            qs = qs.filter(region__path__contains=f"{d['region']}/")
-        for key in ("source", "kind", "stage"):
-            if d.get(key):
-                qs = qs.filter(**{key: d[key]})
-        if d.get("batch"):
-            qs = qs.filter(batch_id=d["batch"])
-        if d.get("chain"):
-            from chainboard.projects.selectors import filter_by_chain
-
-            qs = filter_by_chain(qs, d["chain"])
-        if d.get("big") == "100m":
-            qs = qs.filter(total_investment_wan_yuan__gte=10000)
-        elif d.get("big") == "1b":
-            qs = qs.filter(total_investment_wan_yuan__gte=100000)
-        return qs
 
 
 class MilestoneForm(forms.Form):

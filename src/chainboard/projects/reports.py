@@ -25,9 +25,10 @@ from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from chainboard.projects import ranking, selectors
+from chainboard.projects import selectors
 from chainboard.projects.models import Project, ProjectUpdate, RankingScope, YearPlan, week_start
-from chainboard.projects.targets import task_summary, tasks_visible
+from chainboard.projects.selectors import ranking
+from chainboard.projects.selectors.targets import task_summary, tasks_visible
 from chainboard_analytics.exports import Col, Kind, Workbook, kind_from_title
 
 NO_CHAIN = "未挂链项目"

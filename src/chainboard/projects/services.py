@@ -27,7 +27,6 @@ from chainboard.accounts import scope
 from chainboard.core.errors import DomainError, OutOfScope
 from chainboard.core.locking import EditConflict as EditConflict  # re-exported for callers
 from chainboard.core.locking import lock, merge_edit, save_edit
-from chainboard.projects import ranking, targets
 from chainboard.projects.models import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,
@@ -46,6 +45,7 @@ from chainboard.projects.models import (
     YearPlan,
     week_start,
 )
+from chainboard.projects.selectors import ranking, targets
 
 PROJECT_FIELDS = (
     "name",
@@ -166,6 +166,21 @@ def project_set_chain_nodes(*, project_id: int, actor: Any, node_ids: list[int])
     _history(project, actor, "产业链环节")
     project.save(update_fields=["version", "updated_at"])
     return project
+
+
+@transaction.atomic
+def project_edit(
+    *,
+    project_id: int,
+    actor: Any,
+    data: dict[str, Any],
+    node_ids: list[int],
+    expected_version: int | None,
+) -> Project:
+    """The edit page's save: the project's fields (:func:`project_update`) and its chain
+    segments (:func:`project_set_chain_nodes`) together, or neither."""
+    project_update(project_id=project_id, actor=actor, data=data, expected_version=expected_version)
+    return project_set_chain_nodes(project_id=project_id, actor=actor, node_ids=node_ids)
 
 
 @transaction.atomic

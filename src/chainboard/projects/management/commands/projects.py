@@ -7,8 +7,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chainboard.projects import ranking, services
+from chainboard.projects import services
 from chainboard.projects.exports import write_ranking_csv
+from chainboard.projects.params import parse_month
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **opts: object) -> None:
         try:
-            month = ranking.parse_month(str(opts["month"]))
+            month = parse_month(str(opts["month"]))
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         rows = services.ranking_store(month, actor=None, scope=str(opts["scope"]))

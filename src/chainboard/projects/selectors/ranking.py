@@ -61,17 +61,21 @@ def ranking_method_get() -> RankingMethod:
     return RankingMethod.objects.filter(active=True).first() or ranking_method_default()
 
 
+def latest_month() -> dt.date | None:
+    """The latest month with a stored ranking."""
+    return MonthlyRanking.objects.order_by("-month").values_list("month", flat=True).first()
+
+
+def ranking_months() -> list[dt.date]:
+    """Every month with a stored ranking, latest first."""
+    return list(
+        MonthlyRanking.objects.values_list("month", flat=True).distinct().order_by("-month")
+    )
+
+
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     first = month.replace(day=1)
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def parse_month(text: str) -> dt.date:
-    try:
-        year, month = (int(p) for p in text.split("-"))
-        return dt.date(year, month, 1)
-    except ValueError:
-        raise ValueError(f"月份格式应为 YYYY-MM：{text}") from None
 
 
 @dataclass

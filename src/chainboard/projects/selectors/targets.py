@@ -25,6 +25,7 @@ from chainboard.projects.models import (
     ProjectUpdate,
     Target,
     TargetFormula,
+    TargetReading,
     Task,
 )
 from chainboard_analytics.projects.targets import (
@@ -173,3 +174,29 @@ def task_groups(tasks: QuerySet[Task], field: str) -> list[dict[str, Any]]:
     for key, pct in tasks.values_list(field, "percent_complete"):
         groups.setdefault(key, []).append(pct)
     return [{"key": k, "summary": summarise_tasks(v)} for k, v in sorted(groups.items())]
+
+
+def target_programmes(user: Any) -> list[str]:
+    """The programmes of the targets the user sees (the page's choice list)."""
+    return sorted(set(targets_visible(user).values_list("programme", flat=True)))
+
+
+def target_readings(target: Target) -> list[TargetReading]:
+    """A target's stored readings, oldest first."""
+    return list(target.readings.order_by("on"))
+
+
+def task_choices(tasks: QuerySet[Task]) -> dict[str, list[str]]:
+    """The programmes and owner departments among ``tasks`` (the tasks page's choice lists)."""
+    rows = list(tasks.values_list("programme", "owner_department"))
+    return {
+        "programmes": sorted({p for p, _ in rows}),
+        "departments": sorted({d for _, d in rows}),
+    }
+
+
+def task_get(*, user: Any, pk: int) -> Task:
+    task = tasks_visible(user).filter(pk=pk).first()
+    if task is None:
+        raise NotFound("任务不存在或不在您的管辖范围")
+    return task

@@ -1,4 +1,5 @@
-"""Reads of projects; every one starts from the user's scope (:func:`projects_visible`)."""
+"""Reads of projects, pools, alerts, a project's page and the wall map; every one starts from
+the user's scope (:func:`projects_visible`)."""
 
 from __future__ import annotations
 
@@ -174,6 +175,39 @@ def project_history(project: Project, limit: int = 60) -> list[Any]:
     return sorted(rows, key=lambda h: h.history_date, reverse=True)[:limit]
 
 
+def update_get(*, user: Any, pk: int) -> ProjectUpdate:
+    """A weekly update of a project the user sees."""
+    row = (
+        ProjectUpdate.objects.filter(project_q(user, "project__"), pk=pk)
+        .select_related("project__region", "project__park")
+        .first()
+    )
+    if row is None:
+        raise NotFound("周调度不存在或不在您的管辖范围")
+    return row
+
+
+def update_latest(project: Project) -> ProjectUpdate | None:
+    """The project's latest weekly update (the form is prefilled from it)."""
+    return project.updates.first()
+
+
+def project_detail_parts(*, user: Any, project: Project) -> dict[str, Any]:
+    """What the project page shows besides the project: its chain segments (of chains the user
+    sees), the latest 30 weekly updates, milestones, yearly plans and the change history."""
+    from chainboard.chains.selectors import chains_visible
+
+    return {
+        "chain_nodes": project.chain_nodes.filter(chain__in=chains_visible(user))
+        .select_related("chain")
+        .order_by("chain__name", "order"),
+        "updates": project.updates.select_related("author")[:30],
+        "milestones": project.milestones.all(),
+        "plans": project.year_plans.all(),
+        "history": project_history(project),
+    }
+
+
 def late_updates(*, user: Any, since: dt.date) -> QuerySet[ProjectUpdate]:
     return ProjectUpdate.objects.filter(project_q(user, "project__"), week__gte=since)
 
@@ -193,18 +227,14 @@ def filter_by_chain(qs: Any, chain: str) -> Any:
     ).distinct()
 
 
-def map_data(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
-    """Projects for the wall map: one point per project (at its coordinates, else its county)
-    with stage, investment and county totals, after the chain/source/stage/batch filters."""
-    qs = projects_visible(user).filter(archived=False)
-    if filters.get("stage"):
-        qs = qs.filter(stage=filters["stage"])
-    if filters.get("source"):
-        qs = qs.filter(source=filters["source"])
-    if filters.get("batch"):
-        qs = qs.filter(batch_id=filters["batch"])
-    if filters.get("chain"):
-        qs = filter_by_chain(qs, filters["chain"])
+def map_projects(*, user: Any) -> QuerySet[Project]:
+    """The projects the wall map may show (before its filters, :class:`~..filters.MapFilter`)."""
+    return projects_visible(user).filter(archived=False)
+
+
+def map_data(qs: QuerySet[Project]) -> dict[str, Any]:
+    """The wall map's data for the (filtered) projects ``qs``: one point per project (at its
+    coordinates, else its county) with stage and investment, and totals per county and stage."""
     # Floats straight from the database: converting 4 × N Decimals dominated the endpoint's
     # time (benchmarks/projects_ranking.py); the map needs no exact money.
     floats = {
@@ -237,3 +267,39 @@ def map_data(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
             bucket["n"] += 1
             bucket["total"] += p["total"]
     return {"points": points, "by_region": dict(by_region), "by_stage": dict(by_stage)}
+
+
+def map_panel(*, user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The wall map's side panel and choices: county totals (largest first) and stage totals of
+    ``data`` (:func:`map_data`), the city drawn with its outlines and name, batches and chains."""
+    from chainboard.accounts.scope import regions_visible
+    from chainboard.chains.selectors import chains_visible
+    from chainboard.geo.boundaries import load_boundaries
+    from chainboard.geo.models import Region
+    from chainboard.projects import wallmap
+    from chainboard.projects.models import Batch
+
+    names = dict(regions_visible(user).filter(level="county").values_list("code", "name"))
+    city = wallmap.map_city(data, getattr(user, "scope_region_id", None))
+    return {
+        "names": names,
+        "by_region": sorted(
+            ({"name": names.get(k, k), **v} for k, v in data["by_region"].items()),
+            key=lambda r: -r["total"],
+        ),
+        "by_stage": [
+            {
+                "label": s.label,
+                "colour": wallmap.COLOURS[s],
+                **data["by_stage"].get(s.value, {"n": 0, "total": 0}),
+            }
+            for s in Stage
+        ],
+        "city": city,
+        "city_name": Region.objects.filter(code=city).values_list("name", flat=True).first(),
+        "outlines": load_boundaries(city) if city else None,
+        "batches": Batch.objects.all(),
+        "chains": chains_visible(user).order_by("region_id", "name"),
+        "count": len(data["points"]),
+        "total": sum(p["total"] for p in data["points"]),
+    }

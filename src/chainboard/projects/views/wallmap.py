@@ -1,0 +1,34 @@
+"""挂图: the wall map of the city's projects with filters and a side panel of totals."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from chainboard.geo.boundaries import centres
+from chainboard.projects import selectors, wallmap
+from chainboard.projects.filters import MapFilter, filtered
+from chainboard.projects.models import ProjectSource, Stage
+
+FILTER_KEYS = ("stage", "source", "batch", "chain")
+
+
+@login_required
+def map_page(request: HttpRequest) -> HttpResponse:
+    """The wall map 挂图 with filters (chain, source, stage, batch) and a side panel of totals."""
+    qs = filtered(MapFilter(request.GET, queryset=selectors.map_projects(user=request.user)))
+    data = selectors.map_data(qs)
+    panel = selectors.map_panel(user=request.user, data=data)
+    city, outlines = panel["city"], panel["outlines"]
+    option = None
+    if city and outlines is not None:
+        option = wallmap.map_option(data, panel["names"], map_name=city, centres=centres(outlines))
+    context = {
+        **panel,
+        "option": option,
+        "filters": {k: request.GET.get(k, "") for k in FILTER_KEYS},
+        "stages": Stage.choices,
+        "sources": ProjectSource.choices,
+    }
+    return render(request, "projects/map.html", context)
