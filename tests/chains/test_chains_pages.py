@@ -98,7 +98,7 @@ def test_county_user_cannot_review_another_countys_link(client, ningjin_user, li
     assert sh.state == nj.state == LinkState.PROPOSED
     r = c.post(
         f"/api/chains/{linked.pk}/review",
-        data=json.dumps({"links": [nj.pk], "state": "confirmed"}),
+        data=json.dumps({"links": [nj.pk], "state": "confirmed", "versions": {nj.pk: nj.version}}),
         content_type="application/json",
     )
     assert r.json() == {"reviewed": 1}
@@ -107,10 +107,10 @@ def test_county_user_cannot_review_another_countys_link(client, ningjin_user, li
 
 
 def test_review_page_confirms_in_bulk(client, city_analyst, linked):
-    ids = list(EnterpriseNode.objects.values_list("pk", flat=True))
-    r = login(client, city_analyst).post(
-        f"/chains/{linked.pk}/review/", {"link": ids, "decision": "confirmed"}, follow=True
-    )
+    seen = dict(EnterpriseNode.objects.values_list("pk", "version"))
+    ids = list(seen)
+    form = {"link": ids, "decision": "confirmed"} | {f"v{pk}": v for pk, v in seen.items()}
+    r = login(client, city_analyst).post(f"/chains/{linked.pk}/review/", form, follow=True)
     assert f"已将 {len(ids)} 条挂链标记为“已确认”" in r.content.decode()
     assert set(EnterpriseNode.objects.values_list("state", flat=True)) == {LinkState.CONFIRMED}
 

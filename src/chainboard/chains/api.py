@@ -68,12 +68,17 @@ class FirmOut(Schema):
     state: str
     confidence: Decimal
     explanation: str
+    link: int  # the link's id, for POST …/review
+    version: int  # the link's version, sent back in ReviewIn.versions
 
 
 class ReviewIn(Schema):
     links: list[int]
     state: str
     note: str = ""
+    # required (400 without it): {link id: version as listed}; a link decided by someone else
+    # meanwhile → 409 with its current state and version
+    versions: dict[int, int] | None = None
 
 
 class ReviewOut(Schema):
@@ -191,6 +196,8 @@ def get_node_firms(
             state=r["link"].state,
             confidence=r["link"].confidence,
             explanation=r["link"].explanation,
+            link=r["link"].pk,
+            version=r["link"].version,
         )
         for r in rows
     ]
@@ -207,5 +214,11 @@ def review_links(request: HttpRequest, chain_id: Path[int], payload: ReviewIn) -
         raise DomainError("部分挂链记录不存在或不在您的管辖范围", fields={"links": "未知"})
     if payload.state not in (LinkState.CONFIRMED, LinkState.REJECTED):
         raise DomainError("state 应为 confirmed 或 rejected", fields={"state": payload.state})
-    n = services.link_review(links=links, state=payload.state, actor=user, note=payload.note)
+    n = services.link_review(
+        links=links,
+        state=payload.state,
+        actor=user,
+        note=payload.note,
+        versions=payload.versions or {},
+    )
     return ReviewOut(reviewed=n)

@@ -7,7 +7,7 @@ recorded in django-simple-history with its actor and reason.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -36,6 +36,7 @@ from chainboard.chains.models import (
 )
 from chainboard.core.bulk import insert_with_history
 from chainboard.core.errors import DomainError, NotFound
+from chainboard.core.locking import MISSING, EditConflict, bump_versions, merge_edit, save_edit
 from chainboard.enterprises.models import Enterprise, EnterpriseStatus
 from chainboard.geo.models import Region
 from chainboard.industries.models import IndustryCode
@@ -126,6 +127,7 @@ def chain_load_template(
     chain.sources = list(spec.sources)
     chain.full_clean()
     _history(chain, actor, reason)
+    chain.version += 1 if chain.pk else 0  # a template reload is an edit others must see
     chain.save()
 
     existing = {n.name: n for n in chain.nodes.all()}
@@ -150,6 +152,7 @@ def chain_load_template(
         node.description = ns.description
         node.full_clean(exclude=["chain", "parent"])
         _history(node, actor, reason)
+        node.version += 1 if node.pk else 0
         node.save()
         saved[ns.name] = node
     for ns in spec.nodes:
@@ -290,7 +293,13 @@ def chain_link_run(
         bulk_update_with_history(
             updates,
             EnterpriseNode,
-            ["confidence", "explanation", "source", "updated_at"],
+            [
+                "confidence",
+                "explanation",
+                "source",
+                *bump_versions(EnterpriseNode, updates),
+                "updated_at",
+            ],
             batch_size=2000,
             default_user=actor,
             default_change_reason=reason,
@@ -321,28 +330,60 @@ def link_review(
     state: str,
     actor: User | None,
     note: str = "",
+    versions: Mapping[int, int] | None = None,
     reason: str = "挂链审核",
 ) -> int:
-    """Confirm or reject links in bulk; the decision survives later automatic runs."""
+    """Confirm or reject links in bulk; the decision survives later automatic runs.
+
+    ``versions`` maps each link id to the version the reviewer saw (None only for server
+    paths). A link another reviewer decided differently since is a conflict: nothing is written
+    and :class:`EditConflict` lists those links with their current decision and version.
+    """
     if state not in (LinkState.CONFIRMED, LinkState.REJECTED):
         raise DomainError("审核结果应为 已确认 或 已驳回", fields={"state": state})
     _links_in_scope(actor, links)
+    locked = list(
+        EnterpriseNode.objects.select_for_update()
+        .select_related("enterprise", "node")
+        .filter(pk__in=[link.pk for link in links])
+        .order_by("pk")
+    )
+    data: dict[str, Any] = {"state": state} | ({"note": note[:200]} if note else {})
+    clashes: list[tuple[EnterpriseNode, EditConflict]] = []
+    changed: list[EnterpriseNode] = []
+    for link in locked:
+        expected = None if versions is None else versions.get(link.pk, MISSING)
+        label = f"挂链「{link.enterprise.name} → {link.node.name}」"
+        try:
+            if merge_edit(link, data, expected, label) or link.reviewed_by_id is None:
+                changed.append(link)
+        except EditConflict as exc:
+            clashes.append((link, exc))
+    if clashes:
+        raise EditConflict(
+            "以下挂链在您审核期间已被他人处理，本次未保存任何记录："
+            + "；".join(exc.summary() for _, exc in clashes)
+            + "。刷新后可按最新状态重新审核",
+            fields={"links": "、".join(str(link.pk) for link, _ in clashes)},
+            current={
+                str(link.pk): {"state": link.state, "note": link.note, "version": link.version}
+                for link, _ in clashes
+            },
+        )
     now = timezone.now()
-    for link in links:
-        link.state = state
+    for link in changed:
         link.reviewed_by = actor
-        link.reviewed_at = now
-        if note:
-            link.note = note[:200]
+        link.reviewed_at = link.updated_at = now
+        link.version += 1
     bulk_update_with_history(
-        list(links),
+        changed,
         EnterpriseNode,
-        ["state", "reviewed_by", "reviewed_at", "note", "updated_at"],
+        ["state", "reviewed_by", "reviewed_at", "note", "version", "updated_at"],
         batch_size=2000,
         default_user=actor,
         default_change_reason=reason,
     )
-    return len(links)
+    return len(locked)
 
 
 @transaction.atomic
@@ -359,7 +400,11 @@ def link_set(
     if actor is not None:
         require_link_reviewer(actor)
         require_enterprise_visible(actor, enterprise)
-    link = EnterpriseNode.objects.filter(enterprise=enterprise, node=node).first()
+    link = (
+        EnterpriseNode.objects.select_for_update().filter(enterprise=enterprise, node=node).first()
+    )
+    if link is not None:
+        link.version += 1  # a manual decision overrides (server/demo path); reviewers get 409
     if link is None:
         link = EnterpriseNode(
             enterprise=enterprise,
@@ -391,19 +436,20 @@ def cluster_save(
     nodes: Sequence[ChainNode] = (),
     extra_regions: Sequence[Region] = (),
     description: str = "",
+    expected_version: int | None = None,
     reason: str = "维护产业集群",
 ) -> Cluster:
-    """Create or update the cluster ``name`` of ``region``."""
+    """Create or update the cluster ``name`` of ``region`` (``expected_version``: see
+    :mod:`chainboard.core.locking`)."""
     _require_region_writer(actor, region)
     for r in extra_regions:
         _require_region_writer(actor, r)
-    cluster = Cluster.objects.filter(region=region, name=name).first() or Cluster(
-        region=region, name=name
-    )
-    cluster.description = description
-    cluster.full_clean()
-    _history(cluster, actor, reason)
-    cluster.save()
+    cluster = Cluster.objects.select_for_update().filter(region=region, name=name).first()
+    cluster = cluster or Cluster(region=region, name=name)
+    changed = merge_edit(cluster, {"description": description}, expected_version, f"集群「{name}」")
+    if cluster.pk is None or changed:
+        cluster.full_clean()
+        save_edit(cluster, changed, actor=actor, reason=reason)
     cluster.chains.set(chains)
     cluster.nodes.set(nodes)
     cluster.extra_regions.set(extra_regions)
@@ -419,16 +465,19 @@ def cluster_target_set(
     revenue_target_wan_yuan: Decimal | None = None,
     growth_target: Decimal | None = None,
     note: str = "",
+    expected_version: int | None = None,
     reason: str = "设定集群目标",
 ) -> ClusterTarget:
     _require_region_writer(actor, cluster.region)
-    target = ClusterTarget.objects.filter(cluster=cluster, year=year).first() or ClusterTarget(
-        cluster=cluster, year=year
-    )
-    target.revenue_target_wan_yuan = revenue_target_wan_yuan
-    target.growth_target = growth_target
-    target.note = note
-    target.full_clean()
-    _history(target, actor, reason)
-    target.save()
+    target = ClusterTarget.objects.select_for_update().filter(cluster=cluster, year=year).first()
+    target = target or ClusterTarget(cluster=cluster, year=year)
+    data = {
+        "revenue_target_wan_yuan": revenue_target_wan_yuan,
+        "growth_target": growth_target,
+        "note": note,
+    }
+    changed = merge_edit(target, data, expected_version, f"{cluster.name} {year}年目标")
+    if target.pk is None or changed:
+        target.full_clean()
+        save_edit(target, changed, actor=actor, reason=reason)
     return target

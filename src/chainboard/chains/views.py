@@ -19,6 +19,7 @@ from chainboard.chains import charts, clusters, exports, selectors, services
 from chainboard.chains.models import Chain, LinkState
 from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
+from chainboard.core.locking import posted_version
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -125,11 +126,15 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             if not links:
                 raise DomainError("请先勾选要审核的挂链记录")
             n = services.link_review(
-                links=links, state=state, actor=user, note=request.POST.get("note", "")
+                links=links,
+                state=state,
+                actor=user,
+                note=request.POST.get("note", ""),
+                versions={link.pk: posted_version(request.POST, f"v{link.pk}") for link in links},
             )
         except OutOfScope:
             raise  # the 403 page (core.middleware.DomainErrorMiddleware)
-        except DomainError as exc:
+        except DomainError as exc:  # a conflict lists the links others decided meanwhile
             messages.error(request, exc.message)
         else:
             label = LinkState(state).label

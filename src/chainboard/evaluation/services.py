@@ -15,6 +15,7 @@ from chainboard.accounts.scope import (
     require_tier_target_setter,
 )
 from chainboard.core.errors import DomainError
+from chainboard.core.locking import merge_edit, save_edit
 from chainboard.evaluation.inputs import evaluated_firms, inputs_hash, mu_inputs
 from chainboard.evaluation.models import EvaluationResult, EvaluationRun, TierTarget
 from chainboard.geo.models import Region
@@ -159,13 +160,20 @@ def tier_target_set(
     target: int,
     level: str = "",
     source: str = "",
+    expected_version: int | None = None,
 ) -> TierTarget:
+    """Set a tier target (``expected_version``: see :mod:`chainboard.core.locking`)."""
     user = require_tier_target_setter(actor, region)
-    obj = TierTarget.objects.filter(region=region, year=year, kind=kind, level=level).first()
+    obj = (
+        TierTarget.objects.select_for_update()
+        .filter(region=region, year=year, kind=kind, level=level)
+        .first()
+    )
     obj = obj or TierTarget(region=region, year=year, kind=kind, level=level)
-    obj.target = target
-    obj.source = source
-    obj._history_user = user  # type: ignore[attr-defined]
-    obj.full_clean()
-    obj.save()
+    changed = merge_edit(
+        obj, {"target": target, "source": source}, expected_version, f"{year}年梯度培育目标"
+    )
+    if obj.pk is None or changed:
+        obj.full_clean()
+        save_edit(obj, changed, actor=user, reason="设定梯度目标")
     return obj
