@@ -173,7 +173,9 @@ class RestoreResult:
 
 def backup_check(*, path: Path) -> dict[str, Any]:
     """Verify an archive without restoring it (checksums; SQLite: integrity of the copy)."""
-    with tempfile.TemporaryDirectory(prefix=".chainboard-check-") as tmp:
+    var_dir = Path(settings.VAR_DIR)  # a real disk, not a small tmpfs /tmp
+    var_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=var_dir, prefix=".chainboard-check-") as tmp:
         manifest, staged = archive_read(path, Path(tmp))
         database = manifest.get("database") or {}
         if database.get("engine") == "sqlite" and database.get("file") in staged:
