@@ -13,7 +13,7 @@ from chainboard.enterprises.models import Enterprise
 from chainboard.ops import postgres
 from chainboard.ops.errors import BackupError
 from chainboard.ops.services import backup_check, backup_create, backup_restore
-from tests.ops.conftest import archive_rewrite, table_fingerprint
+from tests.ops.conftest import archive_rewrite, table_fingerprint, var_files
 
 
 @pytest.fixture
@@ -28,55 +28,79 @@ def refused(path: Path, match: str, *, force: bool = True) -> None:
     assert table_fingerprint(connection) == before
 
 
+def _flip_a_database_byte(name: str, body: bytes) -> bytes:
+    if not name.startswith("database/"):
+        return body
+    return body[:5000] + bytes([body[5000] ^ 0xFF]) + body[5001:]
+
+
+def _escape(manifest: dict) -> None:  # type: ignore[type-arg]
+    manifest["members"]["files/../../escaped.txt"] = {"size": 1, "sha256": "0" * 64}
+
+
+def _from_the_future(manifest: dict) -> None:  # type: ignore[type-arg]
+    manifest["migrations"]["applied"]["projects"].append("9999_from_the_future")
+
+
+def _other_engine(manifest: dict) -> None:  # type: ignore[type-arg]
+    manifest["database"]["engine"] = "sqlite" if connection.vendor != "sqlite" else "postgresql"
+
+
+# One test (one database set-up) for every bad archive: each case is refused with its own
+# message, nothing in the database or under var/ changes.
 @pytest.mark.django_db(transaction=True)
-def test_truncated_or_foreign_archive_is_refused(backup, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_archives_are_refused_and_change_nothing(backup, tmp_path, var_dirs) -> None:  # type: ignore[no-untyped-def]
     truncated = tmp_path / "truncated.tar.gz"
     truncated.write_bytes(backup.read_bytes()[: backup.stat().st_size // 2])
-    refused(truncated, "备份文件已损坏")
     foreign = tmp_path / "notes.tar.gz"
     foreign.write_bytes(b"\x1f\x8b this is not a chainboard backup")
-    refused(foreign, "备份文件已损坏")
-    with pytest.raises(BackupError, match="备份文件已损坏"):
-        backup_check(path=truncated)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_member_changed_after_backup_fails_its_checksum(backup, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    def flip(name: str, body: bytes) -> bytes:
-        if not name.startswith("database/"):
-            return body
-        return body[:5000] + bytes([body[5000] ^ 0xFF]) + body[5001:]
-
-    tampered = archive_rewrite(backup, tmp_path / "tampered.tar.gz", member=flip)
-    refused(tampered, "校验失败：database/chainboard")
-    with pytest.raises(BackupError, match="校验失败"):
-        backup_check(path=tampered)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_missing_archive_or_missing_member_is_refused(backup, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    refused(tmp_path / "nowhere.tar.gz", "备份文件不存在")
-    incomplete = archive_rewrite(
-        backup,
-        tmp_path / "incomplete.tar.gz",
-        member=lambda name, body: None if name.startswith("files/boundaries/") else body,
-    )
-    refused(incomplete, "备份不完整，缺少清单列出的文件：files/boundaries/130500.json")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_unlisted_or_unsafe_members_are_refused(backup, tmp_path, var_dirs) -> None:  # type: ignore[no-untyped-def]
-    extra = archive_rewrite(
-        backup, tmp_path / "extra.tar.gz", extra={"files/uploads/planted.xlsx": b"x"}
-    )
-    refused(extra, "清单未列出的文件：files/uploads/planted.xlsx")
-
-    def escape(manifest: dict) -> None:  # type: ignore[type-arg]
-        manifest["members"]["files/../../escaped.txt"] = {"size": 1, "sha256": "0" * 64}
-
-    unsafe = archive_rewrite(backup, tmp_path / "unsafe.tar.gz", manifest=escape)
-    refused(unsafe, "不安全的文件路径")
+    tampered = archive_rewrite(backup, tmp_path / "t.tar.gz", member=_flip_a_database_byte)
+    cases = [
+        ("truncated", truncated, "备份文件已损坏"),
+        ("not a backup", foreign, "备份文件已损坏"),
+        ("checksum", tampered, "校验失败：database/chainboard"),
+        ("no such file", tmp_path / "nowhere.tar.gz", "备份文件不存在"),
+        (
+            "member missing",
+            archive_rewrite(
+                backup,
+                tmp_path / "incomplete.tar.gz",
+                member=lambda name, body: None if name.startswith("files/boundaries/") else body,
+            ),
+            "备份不完整，缺少清单列出的文件：files/boundaries/130500.json",
+        ),
+        (
+            "unlisted member",
+            archive_rewrite(
+                backup, tmp_path / "extra.tar.gz", extra={"files/uploads/planted.xlsx": b"x"}
+            ),
+            "清单未列出的文件：files/uploads/planted.xlsx",
+        ),
+        (
+            "unsafe path",
+            archive_rewrite(backup, tmp_path / "unsafe.tar.gz", manifest=_escape),
+            "不安全的文件路径",
+        ),
+        (
+            "newer chainboard",
+            archive_rewrite(backup, tmp_path / "newer.tar.gz", manifest=_from_the_future),
+            "备份来自更新版本的 chainboard.*projects.9999_from_the_future.*请先升级",
+        ),
+        (
+            "other engine",
+            archive_rewrite(backup, tmp_path / "engine.tar.gz", manifest=_other_engine),
+            "不能跨数据库类型恢复",
+        ),
+    ]
+    files = var_files(var_dirs)
+    for _label, path, match in cases:
+        refused(path, match)
+    refused(backup, r"目标数据库已有数据（.*企业 12 行.*加 --force", force=False)
+    assert var_files(var_dirs) == files
     assert not (var_dirs.parent / "escaped.txt").exists()
+    for path in (truncated, tampered):
+        with pytest.raises(BackupError, match=r"备份文件已损坏|校验失败"):
+            backup_check(path=path)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -94,28 +118,6 @@ def test_database_with_newer_migrations_is_refused(backup) -> None:  # type: ign
     finally:  # the test flush empties model tables only, not django_migrations
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM django_migrations WHERE app = %s AND name = %s", future)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_backup_from_a_newer_chainboard_is_refused(backup, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    def future(manifest: dict) -> None:  # type: ignore[type-arg]
-        manifest["migrations"]["applied"]["projects"].append("9999_from_the_future")
-
-    newer = archive_rewrite(backup, tmp_path / "newer.tar.gz", manifest=future)
-    refused(newer, "备份来自更新版本的 chainboard.*projects.9999_from_the_future.*请先升级")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_backup_of_another_engine_is_refused(backup, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    def other(manifest: dict) -> None:  # type: ignore[type-arg]
-        manifest["database"]["engine"] = "sqlite" if connection.vendor != "sqlite" else "postgresql"
-
-    refused(archive_rewrite(backup, tmp_path / "pg.tar.gz", manifest=other), "不能跨数据库类型恢复")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_database_with_data_needs_force(backup) -> None:  # type: ignore[no-untyped-def]
-    refused(backup, r"目标数据库已有数据（.*企业 12 行.*加 --force", force=False)
 
 
 @pytest.mark.django_db(transaction=True)
