@@ -135,7 +135,16 @@ def test_empty_database_restores_without_force(sqlite_file_db, var_dirs, tmp_pat
 
 @pytest.mark.django_db(transaction=True)
 def test_missing_referenced_file_is_listed_not_fatal(city, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from chainboard.imports.models import ImportBatch
+
     city["upload"].unlink()
+    ImportBatch.objects.create(  # its upload was deleted by the retention clean-up: not missing
+        kind="figures",
+        filename="旧指标.xlsx",
+        stored_path=str(city["upload"].with_name("cleaned.xlsx")),
+        status="committed",
+        file_deleted_at=timezone.now(),
+    )
     manifest = backup_create(out=tmp_path / "b.tar.gz").manifest
     assert manifest["files"]["missing"] == [str(city["upload"])]
     assert manifest["files"]["count"] == 2

@@ -130,10 +130,11 @@ def referenced_files(connection: BaseDatabaseWrapper) -> tuple[list[FileRef], li
         key = (kind, relative.as_posix())
         found.setdefault(key, FileRef(kind, relative.as_posix(), candidate))
 
+    batch = apps.get_model("imports", "ImportBatch")
     for raw in _column_values(
-        connection, existing, apps.get_model("imports", "ImportBatch"), "stored_path"
+        connection, existing, batch, "stored_path", unless_set="file_deleted_at"
     ):
-        add("uploads", raw)
+        add("uploads", raw)  # not the files the upload retention already deleted
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, models.FileField):
@@ -148,14 +149,25 @@ def referenced_files(connection: BaseDatabaseWrapper) -> tuple[list[FileRef], li
 
 
 def _column_values(
-    connection: BaseDatabaseWrapper, existing: set[str], model: Any, column: str
+    connection: BaseDatabaseWrapper,
+    existing: set[str],
+    model: Any,
+    column: str,
+    *,
+    unless_set: str | None = None,
 ) -> list[str]:
     table = model._meta.db_table
     if table not in existing:
         return []
+    where = f"{quote(connection, column)} IS NOT NULL AND {quote(connection, column)} <> ''"
     with connection.cursor() as cursor:
+        if unless_set:
+            columns = {
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            }
+            if unless_set in columns:
+                where += f" AND {quote(connection, unless_set)} IS NULL"
         cursor.execute(
-            f"SELECT DISTINCT {quote(connection, column)} FROM {quote(connection, table)} "
-            f"WHERE {quote(connection, column)} IS NOT NULL AND {quote(connection, column)} <> ''"
+            f"SELECT DISTINCT {quote(connection, column)} FROM {quote(connection, table)} WHERE {where}"
         )
         return [str(value) for (value,) in cursor.fetchall()]
