@@ -217,7 +217,9 @@ class Sheet:
                 ws.write_number(row, col, number, style)
             else:
                 text = value if isinstance(value, str) else display(value, kind)
-                if kind not in ("text", "wrap"):
+                if kind == "wrap" or text_width(text) > TEXT_MAX_WIDTH:
+                    style = book.style("wrap", total=total)  # long text wraps in its cell
+                elif kind != "text":
                     style = book.style("text", total=total)
                 ws.write_string(row, col, text, style)
             if col < len(self.widths) and not (note and len(values) == 1):
@@ -227,11 +229,9 @@ class Sheet:
         ws, n = self.ws, len(self.columns)
         for col, c in enumerate(self.columns):
             content = self.widths[col]
-            if c.kind in ("text", "wrap"):
+            if c.kind in ("text", "wrap", "auto"):
                 content = min(content, TEXT_MAX_WIDTH)
-            width = max(MIN_WIDTH, round(content * WIDTH_FACTOR + WIDTH_PAD, 1))
-            wraps = c.kind == "wrap" or self.widths[col] > TEXT_MAX_WIDTH
-            ws.set_column(col, col, width, self.book.style("wrap") if wraps else None)
+            ws.set_column(col, col, max(MIN_WIDTH, round(content * WIDTH_FACTOR + WIDTH_PAD, 1)))
         if n:
             ws.autofilter(self.header_row, 0, max(self.last_data_row, self.header_row), n - 1)
         ws.freeze_panes(self.header_row + 1, self.freeze_cols)

@@ -104,3 +104,15 @@ def test_aware_datetimes_are_refused(tmp_path):
         sheet = book.sheet("表", [Col("时间", "datetime")])
         with pytest.raises(ValueError, match="local time"):
             sheet.row([dt.datetime(2026, 1, 1, tzinfo=dt.UTC)])
+
+
+def test_long_text_wraps_within_a_capped_width(tmp_path):
+    path = tmp_path / "long.xlsx"
+    long_text = "经营范围" * 40
+    with Workbook(path) as book:
+        book.sheet("表", [Col("经营范围"), Col("值", "auto")]).row([long_text, long_text])
+    ws = openpyxl.load_workbook(path)["表"]
+    assert ws["A2"].value == long_text and ws["A2"].alignment.wrap_text
+    assert ws["B2"].alignment.wrap_text
+    # 50 characters × 1.15 + 2 (+ xlsxwriter's padding), one <col> for A:B (same width)
+    assert ws.column_dimensions["A"].width < 62 and ws.column_dimensions["A"].max == 2
