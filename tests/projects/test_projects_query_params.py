@@ -29,6 +29,9 @@ def client(city_analyst):  # type: ignore[no-untyped-def]
         "/api/projects/ranking/2025-13",
         "/api/projects/ranking/abc",
         "/api/projects/ranking/2025-03?scope=province",
+        "/api/projects/?pool=everything",
+        "/api/projects/?stage=x",
+        "/api/projects/?region=abc",
     ],
 )
 def test_api_refuses_bad_parameters(client, url) -> None:  # type: ignore[no-untyped-def]
@@ -77,6 +80,10 @@ def test_good_parameters_filter(client, xingtai) -> None:  # type: ignore[no-unt
     assert [p["code"] for p in client.get("/api/projects/map?stage=signed").json()["points"]] == [
         "SH-1"
     ]
+    api = client.get("/api/projects/?region=130582").json()
+    assert [p["code"] for p in api] == ["SH-1"]
+    api = client.get("/api/projects/?region=130500&pool=building&stage=started").json()
+    assert [p["code"] for p in api] == ["NJ-1"]  # a city takes its counties
     page = client.get("/projects/list/?region=130582").content.decode()
     assert "SH-1" in page and "NJ-1" not in page
     page = client.get(f"/projects/list/?batch={batch.pk}&stage=started").content.decode()

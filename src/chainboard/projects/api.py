@@ -10,7 +10,7 @@ from ninja import Router
 
 from chainboard.core.locking import stated_version
 from chainboard.projects import selectors, services
-from chainboard.projects.filters import MapFilter, filtered
+from chainboard.projects.filters import MapFilter, ProjectFilter, filtered
 from chainboard.projects.models import RankingScope
 from chainboard.projects.params import InvalidQuery, parse_month
 from chainboard.projects.schemas import ProjectOut, ProjectPatch, RankingOut, UpdateIn, UpdateOut
@@ -23,9 +23,12 @@ router = Router(tags=["projects"])
 def list_projects(
     request: HttpRequest, pool: str | None = None, region: str | None = None, limit: int = 200
 ) -> Any:
-    qs = selectors.project_list(user=request.user, pool=pool if pool in selectors.POOLS else None)
-    if region:
-        qs = qs.filter(region__path__contains=f"{region}/")
+    """The list page's filters (``filters.ProjectFilter``: q, region — a city or county —,
+    source, kind, stage, batch, chain, big) and ``pool``; an unknown value is a 400."""
+    if pool and pool not in selectors.POOLS:
+        raise InvalidQuery(f"未知项目库：{pool}", fields={"pool": pool})
+    projects = selectors.project_list(user=request.user, pool=pool or None)
+    qs = filtered(ProjectFilter(request.GET, queryset=projects, user=request.user))
     return list(qs.order_by("code")[: max(1, min(limit, 5000))])
 
 

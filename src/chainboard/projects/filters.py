@@ -43,8 +43,8 @@ def invalid(errors: dict[str, Any]) -> InvalidQuery:
     return InvalidQuery(f"查询条件有误：{text}", fields=parts)
 
 
-def _counties(user: Any) -> QuerySet[Region]:
-    return regions_visible(user).filter(level="county").order_by("code")
+def _cities_and_counties(user: Any) -> QuerySet[Region]:
+    return regions_visible(user).filter(level__in=["city", "county"]).order_by("code")
 
 
 def _stage() -> django_filters.ChoiceFilter:
@@ -99,7 +99,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["region"].queryset = _counties(user)
+        self.filters["region"].queryset = _cities_and_counties(user)
 
     def search(self, qs: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         value = value.strip()
