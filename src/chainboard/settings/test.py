@@ -11,10 +11,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-UPLOAD_DIR = VAR_DIR / "test-uploads"
+# pytest-xdist workers run side by side: each keeps its files in its own folder.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+UPLOAD_DIR = VAR_DIR / "test" / _WORKER / "uploads"
+MEDIA_ROOT = VAR_DIR / "test" / _WORKER / "media"
 CHAINBOARD_TEST_HOOKS = True  # chainboard.imports.liveness.pause
 
 # Several test runs may share one PostgreSQL server (CI and developers' runs side by side): give
-# each run its own throw-away database instead of the fixed "test_<name>".
+# each run its own throw-away database instead of the fixed "test_<name>" (pytest-django appends
+# the xdist worker, test_chainboard_<pid>_gw0, and each worker has its own pid anyway).
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_chainboard_{os.getpid()}"}  # noqa: F405

@@ -100,7 +100,11 @@ def spark_con():
     con = connect(
         "spark",
         master="local[2]",
-        spark_conf={"spark.sql.shuffle.partitions": "2", "spark.driver.memory": "1g"},
+        spark_conf={
+            "spark.sql.shuffle.partitions": "2",
+            "spark.driver.memory": "1g",
+            "spark.ui.enabled": "false",  # no port 4040 clash with other runs on the machine
+        },
     )
     yield con
     # the session is stopped when the interpreter exits; other modules may still use it
