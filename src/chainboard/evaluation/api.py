@@ -141,8 +141,14 @@ def firm_results(request: HttpRequest, uscc: Path[str]) -> Any:
 @router.get("/tiers", response=list[TierOut])
 @paginate(PageNumberPagination, page_size=100)
 def tier_list(
-    request: HttpRequest, year: int = 2025, tier: str | None = None, region: str | None = None
+    request: HttpRequest,
+    year: int | None = None,
+    tier: str | None = None,
+    region: str | None = None,
 ) -> Any:
+    """Tier candidates for ``year`` (default: the latest year with figures in the user's scope)."""
+    if year is None:
+        year = selectors.default_year(user=request.user)
     cands = selectors.tier_candidates(user=request.user, year=year)
     if tier:
         cands = cands[cands["tier"] == tier]

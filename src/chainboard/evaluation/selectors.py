@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from chainboard.accounts.scope import (
     enterprise_q,
@@ -17,7 +18,12 @@ from chainboard.accounts.scope import (
     regions_visible,
 )
 from chainboard.core.errors import NotFound
-from chainboard.enterprises.models import Enterprise, Qualification, QualificationKind
+from chainboard.enterprises.models import (
+    Enterprise,
+    EnterpriseYear,
+    Qualification,
+    QualificationKind,
+)
 from chainboard.evaluation.inputs import evaluated_firms, held_titles, tier_inputs
 from chainboard.evaluation.models import EvaluationResult, EvaluationRun, TierTarget
 from chainboard.geo.models import Region
@@ -101,6 +107,24 @@ def migration_matrix(results: QuerySet[EvaluationResult]) -> dict[tuple[str, str
 # --- tiers ------------------------------------------------------------------------------------
 
 TIER_ORDER = ["tech_sme", "high_tech", "innovative_sme", "srdi", "little_giant", "single_champion"]
+
+
+def data_years(*, user: Any) -> list[int]:
+    """Years with yearly figures of the rated firms in the user's scope, newest first."""
+    years = (
+        EnterpriseYear.objects.filter(enterprise__in=evaluated_firms(user))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    return list(years)
+
+
+def default_year(*, user: Any) -> int:
+    """The year pages and the API show when none is asked for: the latest year with figures in
+    the user's scope; with none at all, last calendar year (the usual year being reported)."""
+    years = data_years(user=user)
+    return years[0] if years else timezone.localdate().year - 1
 
 
 def criteria() -> Criteria:

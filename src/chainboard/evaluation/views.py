@@ -52,7 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "runs": runs[:100],
         "can_run": can_run_evaluation(user),
         "methods": [(m, load_method(m).title) for m in builtin_methods()],
-        "years": [2025, 2024, 2023],
+        "years": selectors.data_years(user=user) or [selectors.default_year(user=user)],
     }
     return render(request, "evaluation/index.html", context)
 
@@ -241,10 +241,11 @@ def run_bulletin(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _year(request: HttpRequest) -> int:
+    """``?year=`` if it is a number, else the latest year with figures in the user's scope."""
     try:
-        return int(request.GET.get("year", "2025"))
-    except ValueError:
-        return 2025
+        return int(request.GET["year"])
+    except (KeyError, ValueError):
+        return selectors.default_year(user=request.user)
 
 
 @login_required
