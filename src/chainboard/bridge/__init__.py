@@ -1,6 +1,8 @@
-"""Registry tables → analytics engine tables (the only place the two meet).
+"""Registry tables → analytics engine (Ibis) tables for the supply-network analysis: FIRMS and
+FIRM_NODES (firm → chain-node links), scoped to a user. Other apps hand their own small pandas
+frames to ``chainboard_analytics`` (e.g. ``evaluation/inputs.py``).
 
-See :mod:`chainboard.bridge.registry`.
+See :mod:`chainboard.bridge.registry` and :mod:`chainboard.bridge.chain_links`.
 """
 
 from chainboard.bridge.chain_links import firm_nodes_frame, firm_nodes_table

@@ -1,4 +1,5 @@
-"""django-filter set for the enterprise list (page, export and API share it)."""
+"""django-filter set for the enterprise list page and its xlsx export (the API filters with
+``schemas.EnterpriseFilterIn``)."""
 
 from __future__ import annotations
 

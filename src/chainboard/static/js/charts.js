@@ -1,5 +1,5 @@
 // Initialise every <div data-chart="ID"> from the JSON option in <script id="ID">.
-// Option objects are built server-side (chainboard.dashboards.charts); nothing is fetched.
+// Option objects are built server-side (each app's charts.py); nothing is fetched.
 (function () {
   function init(root) {
     if (!window.echarts) return;
