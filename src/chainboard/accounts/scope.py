@@ -163,7 +163,7 @@ def region_or_above_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     home = home_region(user)
     if home is None:
         return region_q(user, prefix=f"{prefix}region__")
-    above = [c for c in home.path.split("/") if c]
+    above = home.lineage_codes()
     return Q(**{f"{prefix}region__path__startswith": home.path}) | Q(
         **{f"{prefix}region_id__in": above}
     )

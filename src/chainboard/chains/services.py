@@ -36,6 +36,7 @@ from chainboard.chains.models import (
 )
 from chainboard.core.bulk import insert_with_history
 from chainboard.core.errors import DomainError, NotFound
+from chainboard.core.history import set_history
 from chainboard.core.locking import MISSING, EditConflict, bump_versions, merge_edit, save_edit
 from chainboard.enterprises.models import Enterprise, EnterpriseStatus
 from chainboard.geo.models import Region
@@ -56,11 +57,6 @@ from chainboard_analytics.chains.template import (
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates_data"
 MARKET_KINDS = ("parts_market", "raw_material_market", "ecommerce")
-
-
-def _history(obj: Any, actor: User | None, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
 
 
 def _require_region_writer(actor: User | None, region: Region) -> None:
@@ -126,7 +122,7 @@ def chain_load_template(
     chain.keywords = list(spec.keywords)
     chain.sources = list(spec.sources)
     chain.full_clean()
-    _history(chain, actor, reason)
+    set_history(chain, actor, reason)
     chain.version += 1 if chain.pk else 0  # a template reload is an edit others must see
     chain.save()
 
@@ -134,7 +130,7 @@ def chain_load_template(
     wanted = {n.name for n in spec.nodes}
     for name, node in existing.items():
         if name not in wanted:
-            _history(node, actor, reason)
+            set_history(node, actor, reason)
             node.delete()
     saved: dict[str, ChainNode] = {}
     for ns in spec.nodes:  # parents come before their children in template order
@@ -151,7 +147,7 @@ def chain_load_template(
         node.order = ns.order
         node.description = ns.description
         node.full_clean(exclude=["chain", "parent"])
-        _history(node, actor, reason)
+        set_history(node, actor, reason)
         node.version += 1 if node.pk else 0
         node.save()
         saved[ns.name] = node
@@ -264,7 +260,7 @@ def chain_link_run(
     updates = list(EnterpriseNode.objects.in_bulk(list(changed)).values()) if changed else []
     for link in updates:
         link.confidence, link.explanation, link.source = changed[link.pk]
-        _history(link, actor, reason)
+        set_history(link, actor, reason)
     for key, p in proposals.items():
         if key in existing:
             continue
@@ -418,7 +414,7 @@ def link_set(
     link.reviewed_at = timezone.now()
     link.note = note[:200]
     link.full_clean()
-    _history(link, actor, reason)
+    set_history(link, actor, reason)
     link.save()
     return link
 

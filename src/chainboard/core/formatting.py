@@ -1,4 +1,6 @@
-"""Money and number formatting: amounts are stored in 万元 and shown as 万元 or 亿元 with units."""
+"""Money and number formatting: amounts are stored in 万元 and shown as 万元 or 亿元 with units;
+shares are stored as fractions and shown as percentages. The template filters (``chainboard``
+library) and the pages' Python code both use these."""
 
 from __future__ import annotations
 
@@ -15,3 +17,13 @@ def format_wan_yuan(value: Decimal | float | int | str | None, *, digits: int = 
     if abs(amount) >= WAN_PER_YI:
         return f"{amount / WAN_PER_YI:,.{digits}f} 亿元"
     return f"{amount:,.{digits}f} 万元"
+
+
+def format_pct(
+    value: Decimal | float | int | str | None, *, digits: int = 1, signed: bool = False
+) -> str:
+    """Render a share held as a fraction: ``0.1234`` → ``12.3%`` (``+12.3%`` with ``signed``)."""
+    if value is None or value == "":
+        return "—"
+    sign = "+" if signed else ""
+    return f"{float(value) * 100:{sign}.{digits}f}%"

@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from django.db import models
 
 from chainboard.core.errors import DomainError
+from chainboard.core.history import set_history
 
 M = TypeVar("M", bound=models.Model)
 
@@ -247,8 +248,7 @@ def save_edit(
 
     A new row (no pk) is inserted whole with version 1.
     """
-    obj._history_user = actor
-    obj._change_reason = reason
+    set_history(obj, actor, reason)
     if obj.pk is None or obj._state.adding:
         obj.save()
         return

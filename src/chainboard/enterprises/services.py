@@ -27,6 +27,7 @@ from chainboard.accounts.scope import (
     require_registry_writer,
 )
 from chainboard.core.bulk import insert_with_history
+from chainboard.core.history import set_history
 from chainboard.core.locking import bump_versions, lock, merge_edit, save_edit
 from chainboard.core.versioning import bump_registry_version
 from chainboard.enterprises.models import FIGURE_TITLES, Enterprise, EnterpriseYear
@@ -45,11 +46,6 @@ ENTERPRISE_FIELDS = (
 FIGURE_FIELDS = tuple(FIGURE_TITLES)
 
 
-def _set_history(obj: Any, actor: User | None, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-
-
 @transaction.atomic
 def enterprise_create(
     *, actor: User | None, data: dict[str, Any], reason: str = "新增"
@@ -59,7 +55,7 @@ def enterprise_create(
         require_registry_writer(actor)
         require_place_in_scope(actor, enterprise.region, enterprise.park)
     enterprise.full_clean()
-    _set_history(enterprise, actor, reason)
+    set_history(enterprise, actor, reason)
     enterprise.save()
     bump_registry_version()
     return enterprise

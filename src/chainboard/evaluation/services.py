@@ -15,6 +15,7 @@ from chainboard.accounts.scope import (
     require_tier_target_setter,
 )
 from chainboard.core.errors import DomainError
+from chainboard.core.history import set_history
 from chainboard.core.locking import merge_edit, save_edit
 from chainboard.evaluation.inputs import evaluated_firms, inputs_hash, mu_inputs
 from chainboard.evaluation.models import EvaluationResult, EvaluationRun, TierTarget
@@ -121,7 +122,7 @@ def evaluation_run_create(*, actor: Any, year: int, method: MuMethod) -> tuple[E
         created_by=user,
         n_firms=len(out),
     )
-    run._history_user = user  # type: ignore[attr-defined]
+    set_history(run, user)
     run.full_clean()
     run.save()
     EvaluationResult.objects.bulk_create(_result_rows(run, out, ids, method), batch_size=1000)
@@ -139,13 +140,11 @@ def evaluation_run_publish(*, actor: Any, run: EvaluationRun) -> EvaluationRun:
     ):
         old.published = False
         old.superseded_by = run
-        old._history_user = user  # type: ignore[attr-defined]
-        old._change_reason = f"被批次#{run.pk}替代"  # type: ignore[attr-defined]
+        set_history(old, user, f"被批次#{run.pk}替代")
         old.save()
     run.published = True
     run.published_at = timezone.now()
-    run._history_user = user  # type: ignore[attr-defined]
-    run._change_reason = "发布"  # type: ignore[attr-defined]
+    set_history(run, user, "发布")
     run.save()
     return run
 

@@ -43,8 +43,13 @@ class Region(models.Model):
     def full_name(self) -> str:
         return "".join(r.name for r in self.ancestors()) + self.name
 
+    def lineage_codes(self) -> list[str]:
+        """Codes of the regions above this one and of itself, from the top (read off ``path``):
+        a county's rows plus those of its city and province."""
+        return [c for c in self.path.split("/") if c]
+
     def ancestors(self) -> list[Region]:
-        codes = [c for c in self.path.split("/") if c and c != self.code]
+        codes = [c for c in self.lineage_codes() if c != self.code]
         by_code = Region.objects.in_bulk(codes)
         return [by_code[c] for c in codes if c in by_code]
 

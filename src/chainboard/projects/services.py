@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from chainboard.accounts import scope
 from chainboard.core.errors import DomainError, OutOfScope
+from chainboard.core.history import set_history as _history  # the shared setter, short here
 from chainboard.core.locking import EditConflict as EditConflict  # re-exported for callers
 from chainboard.core.locking import lock, merge_edit, save_edit
 from chainboard.projects.models import (
@@ -81,11 +82,6 @@ UPDATE_FIELDS = (
 )
 
 
-def _history(obj: Any, actor: Any, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-
-
 @transaction.atomic
 def project_create(*, actor: Any, data: dict[str, Any], reason: str = "新增") -> Project:
     unknown = set(data) - set(PROJECT_FIELDS) - {"code", "sample"}
@@ -132,7 +128,7 @@ def linkable_chain_nodes(actor: Any, region: Any) -> Any:
     from chainboard.chains.models import ChainNode
     from chainboard.chains.selectors import chains_visible
 
-    above = [c for c in region.path.split("/") if c]
+    above = region.lineage_codes()
     chains = chains_visible(actor).filter(region_id__in=above)
     return ChainNode.objects.filter(chain__in=chains).select_related("chain")
 

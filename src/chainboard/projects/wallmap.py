@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from typing import Any
 
+from chainboard.core.charts import yi
 from chainboard.projects.models import Stage
 
 COLOURS = {
@@ -70,7 +71,7 @@ def map_option(
             }
         )
     totals = [
-        {"name": region_names.get(code, code), "value": round(v["total"] / 10000, 2)}
+        {"name": region_names.get(code, code), "value": yi(v["total"])}
         for code, v in data["by_region"].items()
     ]
     return {

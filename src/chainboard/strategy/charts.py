@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chainboard.core.charts import yi
+
 PRESENT = "#b91c1c"
 ABSENT = "#94a3b8"
 OPPORTUNITY = "#1d4ed8"
@@ -60,7 +62,7 @@ def shift_share_bars(shift: dict[str, Any], top: int = 12) -> dict[str, Any]:
             "type": "bar",
             "stack": "ss",
             "itemStyle": {"color": color},
-            "data": [round(r[key] / 10000, 2) for r in rows],
+            "data": [yi(r[key]) for r in rows],
         }
 
     return {
@@ -86,7 +88,7 @@ def shift_share_bars(shift: dict[str, Any], top: int = 12) -> dict[str, Any]:
                 "symbol": "diamond",
                 "symbolSize": 10,
                 "itemStyle": {"color": "#111827"},
-                "data": [round(r["change"] / 10000, 2) for r in rows],
+                "data": [yi(r["change"]) for r in rows],
             },
         ],
     }

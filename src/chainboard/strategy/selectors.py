@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pandas as pd
-from django.core.cache import cache
 from django.db.models import QuerySet
 
 from chainboard.accounts.scope import regions_visible
+from chainboard.core.versioning import cached_for_version
 from chainboard.geo.models import Region
 from chainboard.industries.models import IndustryCode
 from chainboard.strategy.io_sample import SAMPLE_IO_LABEL, sample_key_sectors, sector_of
 from chainboard.strategy.models import PanelMeasure, PanelValue
-from chainboard.strategy.services import panel_version
+from chainboard.strategy.services import VERSION_KEY
 from chainboard_analytics.strategy.complexity import ComplexityResult, calc_complexity
 from chainboard_analytics.strategy.opportunities import rank_opportunities
 from chainboard_analytics.strategy.shift_share import calc_shift_share
@@ -35,11 +35,8 @@ GRAPH_EDGE_MIN_PROXIMITY = 0.5  # besides the maximum spanning tree (Hidalgo et 
 
 
 def _cached(key: str, compute: Callable[[], T]) -> T:
-    value: Any = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value  # type: ignore[no-any-return]
+    """``compute()`` once per panel data version."""
+    return cached_for_version(key, compute, version_key=VERSION_KEY, timeout=CACHE_SECONDS)
 
 
 def panel_regions_visible(user: Any) -> QuerySet[Region]:
@@ -167,10 +164,7 @@ def _compute_panel(measure: str, year: int | None) -> PanelAnalysis | None:
 
 def panel_analysis(measure: str, year: int | None = None) -> PanelAnalysis | None:
     """Cached :class:`PanelAnalysis` (``year`` None or unknown = the latest year)."""
-    version = panel_version()
-    return _cached(
-        f"strategy:panel:{measure}:{year}:v{version}", lambda: _compute_panel(measure, year)
-    )
+    return _cached(f"strategy:panel:{measure}:{year}", lambda: _compute_panel(measure, year))
 
 
 def _num(x: Any, digits: int = 3) -> float | None:
@@ -383,9 +377,8 @@ def strategy_report(
         )
     if year not in choices[measure]:
         year = choices[measure][-1]
-    version = panel_version()
     report = _cached(
-        f"strategy:report:{region.code}:{measure}:{year}:v{version}",
+        f"strategy:report:{region.code}:{measure}:{year}",
         lambda: _compute_report(region, measure, year) or {},
     )
     if not report:

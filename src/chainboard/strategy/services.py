@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 from chainboard.accounts.models import User
 from chainboard.core.bulk import insert_with_history
 from chainboard.core.locking import bump_versions
-from chainboard.core.models import SiteSetting
+from chainboard.core.versioning import bump_data_version, data_version
 from chainboard.strategy.models import PanelValue
 
 VERSION_KEY = "strategy_panel_version"
@@ -26,18 +26,12 @@ BATCH_SIZE = 2000
 
 def panel_version() -> str:
     """The panel's data version ("0" before any write)."""
-    row = SiteSetting.objects.filter(key=VERSION_KEY).values_list("value", flat=True).first()
-    return row or "0"
+    return data_version(VERSION_KEY)
 
 
 def panel_version_bump() -> None:
     """Called inside the writing transaction; a rollback undoes the bump too."""
-    with transaction.atomic():
-        row, _ = SiteSetting.objects.select_for_update().get_or_create(
-            key=VERSION_KEY, defaults={"value": "0"}
-        )
-        row.value = str(int(row.value or 0) + 1)
-        row.save(update_fields=["value"])
+    bump_data_version(VERSION_KEY)
 
 
 @transaction.atomic

@@ -6,13 +6,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from chainboard.core.charts import pct
 from chainboard.supply.models import SupplyNodeResult
 
 VERDICT_COLORS = {"high": "#b91c1c", "watch": "#d97706", "ok": "#15803d"}
-
-
-def _pct(x: float) -> float:
-    return round(float(x) * 100, 1)
 
 
 def node_option(
@@ -42,7 +39,7 @@ def node_option(
                 "itemStyle": {"color": "#2563eb"},
                 "data": [
                     {
-                        "value": _pct(n.local_share),
+                        "value": pct(n.local_share),
                         "itemStyle": {"borderColor": VERDICT_COLORS[n.verdict], "borderWidth": 2},
                     }
                     for n in nodes
@@ -52,21 +49,21 @@ def node_option(
                 "name": outside,
                 "type": "bar",
                 "itemStyle": {"color": "#94a3b8"},
-                "data": [_pct(n.outside_province_share) for n in nodes],
+                "data": [pct(n.outside_province_share) for n in nodes],
             },
             {
                 "name": top,
                 "type": "line",
                 "itemStyle": {"color": "#b91c1c"},
-                "data": [_pct(n.top_supplier_share) for n in nodes],
+                "data": [pct(n.top_supplier_share) for n in nodes],
                 "markLine": {
                     "symbol": "none",
                     "lineStyle": {"type": "dashed", "color": "#b91c1c"},
                     "label": {
                         "position": "insideEndTop",
-                        "formatter": _("单一来源阈值 %(t)s%%") % {"t": _pct(threshold)},
+                        "formatter": _("单一来源阈值 %(t)s%%") % {"t": pct(threshold)},
                     },
-                    "data": [{"yAxis": _pct(threshold)}],
+                    "data": [{"yAxis": pct(threshold)}],
                 },
             },
             {

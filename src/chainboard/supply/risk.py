@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from chainboard.core.formatting import format_pct
+
 DEFAULT_RULES: dict[str, float] = {
     "outside_province_high": 0.5,
     "outside_province_watch": 0.3,
@@ -36,10 +38,6 @@ class NodeVerdict:
     verdict: str  # high / watch / ok
     reasons: list[dict[str, Any]]  # code, value, threshold (machine-readable)
     text: str  # the reasons in Chinese words and numbers
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f}%"
 
 
 REASON_TEXT = {
@@ -57,9 +55,11 @@ def reason_text(reason: dict[str, Any]) -> str:
     code = reason["code"]
     if code == "ok":
         return REASON_TEXT["ok"].format(
-            top=_pct(reason["top"]), hhi=f"{reason['hhi']:.3f}", outside=_pct(reason["outside"])
+            top=format_pct(reason["top"]),
+            hhi=f"{reason['hhi']:.3f}",
+            outside=format_pct(reason["outside"]),
         )
-    fmt = (lambda v: f"{v:.3f}") if code == "hhi" else _pct
+    fmt = (lambda v: f"{v:.3f}") if code == "hhi" else format_pct
     return REASON_TEXT[code].format(value=fmt(reason["value"]), threshold=fmt(reason["threshold"]))
 
 

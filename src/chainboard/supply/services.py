@@ -26,6 +26,7 @@ from chainboard.accounts.scope import require_supply_runner
 from chainboard.bridge import firm_nodes_frame, firms_frame
 from chainboard.chains.models import Chain
 from chainboard.core.errors import DomainError
+from chainboard.core.history import set_history
 from chainboard.enterprises.models import Enterprise
 from chainboard.geo.models import Region
 from chainboard.supply import analysis, risk
@@ -230,8 +231,7 @@ def _store(
         n_backups=len(frames.backups),
         purchases_wan_yuan=_dec(local_dep["purchases"].sum()),
     )
-    run._history_user = user  # type: ignore[attr-defined]
-    run._change_reason = f"供应链风险分析：{source}"[:200]  # type: ignore[attr-defined]
+    set_history(run, user, f"供应链风险分析：{source}"[:200])
     run.full_clean()
     run.save()
 
@@ -441,13 +441,11 @@ def supply_run_publish(*, actor: Any, run: SupplyRun) -> SupplyRun:
     ):
         old.status = RunStatus.SUPERSEDED
         old.superseded_by = run
-        old._history_user = user  # type: ignore[attr-defined]
-        old._change_reason = f"被批次#{run.pk}替代"  # type: ignore[attr-defined]
+        set_history(old, user, f"被批次#{run.pk}替代")
         old.save()
     run.status = RunStatus.CURRENT
     run.published_at = timezone.now()
     run.superseded_by = None
-    run._history_user = user  # type: ignore[attr-defined]
-    run._change_reason = "发布为当前结果"  # type: ignore[attr-defined]
+    set_history(run, user, "发布为当前结果")
     run.save()
     return run

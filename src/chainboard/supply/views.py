@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from chainboard.chains import selectors as chain_selectors
 from chainboard.chains.models import Chain
 from chainboard.core.errors import DomainError, NotFound
+from chainboard.core.formatting import format_pct
 from chainboard.supply import charts, selectors
 from chainboard.supply.models import SupplyFirm, SupplyRun
 from chainboard.supply.risk import DEFAULT_RULES
@@ -50,10 +51,6 @@ REASON_TEMPLATES = {
 }
 
 
-def _pct(x: float) -> str:
-    return f"{float(x) * 100:.1f}%"
-
-
 def reason_lines(reasons: list[dict[str, Any]]) -> list[str]:
     """A node's stored reasons in the current language, with their numbers."""
     out = []
@@ -62,12 +59,18 @@ def reason_lines(reasons: list[dict[str, Any]]) -> list[str]:
         if r["code"] == "ok":
             out.append(
                 tpl
-                % {"top": _pct(r["top"]), "hhi": f"{r['hhi']:.3f}", "outside": _pct(r["outside"])}
+                % {
+                    "top": format_pct(r["top"]),
+                    "hhi": f"{r['hhi']:.3f}",
+                    "outside": format_pct(r["outside"]),
+                }
             )
         elif r["code"] == "hhi":
             out.append(tpl % {"value": f"{r['value']:.3f}", "threshold": f"{r['threshold']:.2f}"})
         else:
-            out.append(tpl % {"value": _pct(r["value"]), "threshold": _pct(r["threshold"])})
+            out.append(
+                tpl % {"value": format_pct(r["value"]), "threshold": format_pct(r["threshold"])}
+            )
     return out
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from chainboard.core.formatting import format_wan_yuan
+from chainboard.core.formatting import format_pct, format_wan_yuan
 
 register = template.Library()
 
@@ -13,6 +13,18 @@ register = template.Library()
 def wan_yuan(value: Decimal | float | int | None) -> str:
     """``{{ x|wan_yuan }}`` → ``1,234.50 万元`` or ``12.35 亿元``."""
     return format_wan_yuan(value)
+
+
+@register.filter
+def pct(value: Decimal | float | int | None, digits: int = 1) -> str:
+    """``{{ 0.1234|pct }}`` → ``12.3%``; ``None`` → ``—``."""
+    return format_pct(value, digits=int(digits))
+
+
+@register.filter
+def signed_pct(value: Decimal | float | int | None, digits: int = 1) -> str:
+    """``{{ 0.05|signed_pct }}`` → ``+5.0%``."""
+    return format_pct(value, digits=int(digits), signed=True)
 
 
 @register.filter
