@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -150,17 +149,15 @@ def test_command_prints_summary_and_logins():
     assert Enterprise.objects.count() == 40
 
 
-def test_full_city_loads_in_reasonable_time():
-    started = time.perf_counter()
+def test_full_city_loads():
+    # Its speed is a benchmark's business (benchmarks/), not a wall-clock assert here.
     summary = demo_load()
-    elapsed = time.perf_counter() - started
     assert summary.firms == Enterprise.objects.count() == 3000
     assert EnterpriseYear.objects.count() > 8000
     assert (
         Enterprise.objects.filter(region_id="130528", industry__code__startswith="383").count()
         >= 100
     )
-    assert elapsed < 60  # ~10 s on a laptop; loose so slow CI machines pass
 
 
 def test_reset_refuses_to_orphan_a_real_firm_in_a_demo_park(loaded):
