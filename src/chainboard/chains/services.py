@@ -339,7 +339,7 @@ def link_review(
         raise DomainError("审核结果应为 已确认 或 已驳回", fields={"state": state})
     _links_in_scope(actor, links)
     locked = list(
-        EnterpriseNode.objects.select_for_update()
+        EnterpriseNode.objects.select_for_update(of=("self",))  # the links, not their firms
         .select_related("enterprise", "node")
         .filter(pk__in=[link.pk for link in links])
         .order_by("pk")
