@@ -101,3 +101,17 @@ def _fresh_cache():  # type: ignore[no-untyped-def]
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def run_worker(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """``run_worker()``: run ``chainboard worker --batch`` in this process until the queue is
+    empty — the real django-tasks-db backend and worker, result files under ``tmp_path``."""
+    from django.core.management import call_command
+
+    settings.JOBS_DIR = tmp_path / "jobs"
+
+    def run() -> None:
+        call_command("worker", "--batch", "--worker-id", "test-worker", verbosity=0)
+
+    return run

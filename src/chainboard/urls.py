@@ -20,6 +20,7 @@ urlpatterns = [
     path("evaluation/", include("chainboard.evaluation.urls")),
     path("projects/", include("chainboard.projects.urls")),
     path("strategy/", include("chainboard.strategy.urls")),
+    path("jobs/", include("chainboard.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -55,3 +55,22 @@ def screenshot(page: Any):  # type: ignore[no-untyped-def]
         return path
 
     return take
+
+
+@pytest.fixture
+def task_worker(live_server: Any, settings: Any, tmp_path: Path) -> Any:
+    """``task_worker()``: run ``chainboard worker --batch`` in the test's thread until the queue
+    is empty, while the live server keeps answering the browser's polls.
+
+    The test thread shares the live server's connection to the in-memory SQLite test database
+    (a worker in another process could not see it; one in a third thread, with its own
+    connection, would hit SQLite's shared-cache table locks).
+    """
+    from chainboard.jobs.worker import run_worker
+
+    settings.JOBS_DIR = tmp_path / "jobs"
+
+    def drain() -> None:
+        run_worker(worker_id="browser-test", batch=True, signals=False)
+
+    return drain

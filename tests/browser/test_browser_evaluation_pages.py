@@ -8,14 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import (
     chart_option,
     js_errors,
     login,
-    pdf_fonts,
-    pdf_text,
-    render_pdf_page,
     table_rows,
 )
 from tests.factories import (
@@ -190,16 +186,7 @@ def test_runs_classes_card_tiers_and_coverage(live_server: Any, page: Any, scree
     assert f"单项升至{card.next_klass}类需达到" in page.inner_text("main")
     screenshot("evaluation-card")
 
-    # --- the bulletin PDF opens (CJK embedded) and renders
-    pdf = page.request.get(f"{live_server.url}/evaluation/runs/{zj.pk}/bulletin.pdf")
-    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
-    body = pdf.body()
-    assert body.startswith(b"%PDF")
-    fonts = pdf_fonts(body)
-    assert any("CJK" in name for name, _ in fonts) and all(embedded for _, embedded in fonts)
-    text = pdf_text(body)
-    assert "2025年度工业企业亩均效益评价结果公告" in text and zj.method_title in text
-    render_pdf_page(body, ARTIFACTS / "evaluation-bulletin-page1.png")
+    # the bulletin PDF is a background job: tests/browser/test_browser_jobs.py
 
     # --- tier candidates: the summary and the list equal the selector's figures
     cands = selectors.tier_candidates(user=analyst, year=2025)

@@ -110,6 +110,16 @@ def _errors_batch(client: Client) -> int:
     return int(match.group(1))
 
 
+def _job_download(client: Client, start: str, pk: int) -> str:
+    """Start a background job (e.g. the bulletin PDF), run the worker once: its download URL."""
+    from django.core.management import call_command
+
+    response = client.post(reverse(start, args=[pk]))
+    assert response.status_code == 302, response.content[:500]
+    call_command("worker", "--batch", verbosity=0)
+    return response["Location"].rstrip("/") + "/download"
+
+
 Endpoint = Callable[[Client, dict[str, Any]], str]
 # url name → (how to build the URL, expect planted text in it)
 ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
@@ -118,7 +128,7 @@ ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
     "chains:brief": (lambda c, d: reverse("chains:brief", args=[d["chain"].pk]), False),
     "enterprises:export": (lambda c, d: reverse("enterprises:export"), True),
     "evaluation:export": (lambda c, d: reverse("evaluation:export", args=[d["run"].pk]), True),
-    "evaluation:bulletin": (lambda c, d: reverse("evaluation:bulletin", args=[d["run"].pk]), False),
+    "jobs:download": (lambda c, d: _job_download(c, "evaluation:bulletin", d["run"].pk), False),
     "evaluation:tiers?export": (
         lambda c, d: reverse("evaluation:tiers") + "?export=1&status=far&year=2025",
         True,

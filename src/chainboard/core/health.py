@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.utils.module_loading import import_string
 
 log = logging.getLogger("chainboard.health")
 
@@ -44,11 +45,19 @@ def check_disk(path: Path | None = None, min_free_mb: int | None = None) -> str:
 
 
 def check_task_worker() -> str:
-    """No task backend is configured in this version: say so rather than pretend."""
-    if not getattr(settings, "TASKS", None):
+    """Is a ``chainboard worker`` beating? The check lives with the jobs app (a layer above
+    core), named by ``settings.HEALTH_TASK_WORKER_CHECK``."""
+    path = getattr(settings, "HEALTH_TASK_WORKER_CHECK", "")
+    if not getattr(settings, "TASKS", None) or not path:
         return NOT_CONFIGURED
-    log.error("health: TASKS is configured but no worker check is implemented")
-    return FAIL
+    try:
+        status = str(import_string(path)())
+    except Exception:
+        log.exception("health: task worker check failed")
+        return FAIL
+    if status == FAIL:
+        log.warning("health: no task worker has sent a heartbeat recently")
+    return status
 
 
 def health_report() -> tuple[bool, dict[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -88,14 +89,26 @@ def _result_rows(
     return rows
 
 
+def _no_progress(done: int, total: int, phase: str) -> None:
+    return None
+
+
 @transaction.atomic
-def evaluation_run_create(*, actor: Any, year: int, method: MuMethod) -> tuple[EvaluationRun, bool]:
+def evaluation_run_create(
+    *,
+    actor: Any,
+    year: int,
+    method: MuMethod,
+    progress: Callable[[int, int, str], None] = _no_progress,
+) -> tuple[EvaluationRun, bool]:
     """Run ``method`` over ``year`` for the actor's scope; returns (run, created).
 
     The same method file over unchanged inputs returns the existing run: results are never
-    silently overwritten, a changed input or method gives a new run.
+    silently overwritten, a changed input or method gives a new run. ``progress(done, total,
+    phase)`` is told each step (the background job shows it, see ``evaluation.tasks``).
     """
     user = require_evaluator(actor)
+    progress(0, 3, "读取企业年度指标")
     frame = mu_inputs(firms=evaluated_firms(user), year=year)
     if frame.empty:
         raise DomainError(f"{year}年度没有可评价的企业年度指标")
@@ -106,6 +119,7 @@ def evaluation_run_create(*, actor: Any, year: int, method: MuMethod) -> tuple[E
     ).first()
     if existing is not None:
         return existing, False
+    progress(1, 3, f"计算{len(frame)}家企业的得分与等级")
     previous = _previous_classes(run_scope=scope, method=method, year=year)
     out = evaluate_mu(frame.drop(columns="enterprise_id"), method, year=year, previous=previous)
     ids = dict(zip(frame["uscc"], frame["enterprise_id"], strict=True))
@@ -122,6 +136,7 @@ def evaluation_run_create(*, actor: Any, year: int, method: MuMethod) -> tuple[E
         created_by=user,
         n_firms=len(out),
     )
+    progress(2, 3, "写入评价结果")
     set_history(run, user)
     run.full_clean()
     run.save()

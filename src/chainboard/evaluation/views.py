@@ -13,14 +13,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chainboard.accounts.scope import can_publish_evaluation, can_run_evaluation, can_see_overviews
+from chainboard.accounts.scope import (
+    can_publish_evaluation,
+    can_run_evaluation,
+    can_see_overviews,
+    require_evaluator,
+)
 from chainboard.core.downloads import download
-from chainboard.core.errors import DomainError, NotFound, OutOfScope
+from chainboard.core.errors import NotFound
 from chainboard.enterprises.models import QualificationKind
-from chainboard.evaluation import charts, exports, selectors, services
-from chainboard.evaluation.bulletin import render_bulletin
+from chainboard.evaluation import charts, exports, selectors, services, tasks
 from chainboard.evaluation.models import EvaluationRun
 from chainboard.industries.models import IndustryCode
+from chainboard.jobs.services import job_start
 from chainboard_analytics.evaluation import MuMethod, builtin_methods, load_method
 
 PAGE_SIZE = 50
@@ -60,27 +65,29 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def run_create(request: HttpRequest) -> HttpResponse:
+    """Start a 亩均 run as a background job and show its progress page (chainboard.jobs)."""
     name = request.POST.get("method", "")
     if name not in builtin_methods():
         messages.error(request, _("未知的评价办法"))
         return redirect("evaluation:index")
     try:
         year = int(request.POST.get("year", ""))
-        run, created = services.evaluation_run_create(
-            actor=request.user, year=year, method=load_method(name)
-        )
     except ValueError:
         messages.error(request, _("年度无效"))
         return redirect("evaluation:index")
-    except OutOfScope:
-        raise  # the 403 page (core.middleware.DomainErrorMiddleware)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if not 2000 <= year <= 2100:
+        messages.error(request, _("年度无效"))
         return redirect("evaluation:index")
-    messages.success(
-        request, _("已生成评价批次") if created else _("数据和办法均未变化，沿用已有批次")
+    user = require_evaluator(request.user)  # 403 now, not a failed job later
+    job = job_start(
+        actor=user,
+        task=tasks.evaluation_run,
+        kind="evaluation_run",
+        title=f"亩均评价 {year}年 · {load_method(name).title}",
+        scope_label=user.scope_label,
+        params={"year": year, "method": name},
     )
-    return redirect("evaluation:run", pk=run.pk)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required
@@ -231,10 +238,20 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
+@require_POST
 def run_bulletin(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Start the 评价公告 PDF as a background job; the job page offers the download."""
     run = _run_or_404(request, pk)
-    pdf = render_bulletin(run=run, user=request.user, method=_method(run))
-    return download(pdf, f"亩均评价公告-{run.year}年-{_short(_method(run))}.pdf")
+    user: Any = request.user
+    job = job_start(
+        actor=user,
+        task=tasks.evaluation_bulletin,
+        kind="evaluation_bulletin",
+        title=f"评价公告 PDF · {run.year}年 {_short(_method(run))}",
+        scope_label=user.scope_label,
+        params={"run": run.pk},
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 # --- tiers and coverage -----------------------------------------------------------------------

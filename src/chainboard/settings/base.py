@@ -38,8 +38,11 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "chainboard.core",
     "chainboard.accounts",
+    "chainboard.jobs",
     "chainboard.geo",
     "chainboard.industries",
     "chainboard.enterprises",
@@ -146,6 +149,15 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# Background jobs (chainboard.jobs): django-tasks with its database backend, so the embedded
+# SQLite default needs no extra server; `chainboard worker` runs them (docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_DIR = VAR_DIR / "jobs"  # result files of finished jobs (PDFs …)
+JOBS_HEARTBEAT_SECONDS = env.float("CHAINBOARD_WORKER_HEARTBEAT", default=5.0)
+JOBS_STALE_SECONDS = env.float("CHAINBOARD_WORKER_STALE", default=30.0)  # no beat → worker gone
+JOBS_MAX_ATTEMPTS = 2  # a job interrupted by a dead worker runs once more, then is 中断
+HEALTH_TASK_WORKER_CHECK = "chainboard.jobs.health.worker_status"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

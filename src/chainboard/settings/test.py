@@ -22,3 +22,4 @@ CHAINBOARD_TEST_HOOKS = True  # chainboard.imports.liveness.pause
 # the xdist worker, test_chainboard_<pid>_gw0, and each worker has its own pid anyway).
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_chainboard_{os.getpid()}"}  # noqa: F405
+JOBS_DIR = VAR_DIR / "test-jobs"

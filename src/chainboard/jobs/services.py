@@ -1,0 +1,200 @@
+"""Writes of the jobs app: start a job, record its progress and outcome, recover orphans.
+
+Every long, browser-facing piece of work goes through :func:`job_start`: it writes the
+:class:`~chainboard.jobs.models.Job` row and enqueues the task in the same database (the
+``django_tasks_db`` backend), so a worker sees both or neither. The task body runs under
+:func:`run_job`, which marks the job running, hands the work a :class:`Progress` callback and
+stores the :class:`Outcome` (a result link and/or a file under ``var/jobs/``).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from chainboard.core.errors import DomainError
+from chainboard.jobs.models import Job, JobStatus, WorkerHeartbeat
+
+log = logging.getLogger("chainboard.jobs")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a finished job leaves: a page to open and/or a file to download (Chinese name)."""
+
+    url: str = ""
+    data: bytes | None = None
+    filename: str = ""
+
+
+class Progress:
+    """``progress(done, total, phase)``: record how far the job is (phase: a Chinese label)."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+
+    def __call__(self, done: int, total: int, phase: str) -> None:
+        job = self.job
+        job.done, job.total, job.phase = max(0, done), max(1, total), phase[:100]
+        Job.objects.filter(pk=job.pk).update(done=job.done, total=job.total, phase=job.phase)
+
+
+Handler = Callable[[Job, Progress], Outcome]
+
+
+def jobs_dir() -> Path:
+    return Path(settings.JOBS_DIR)
+
+
+def job_start(
+    *,
+    actor: Any,
+    task: Any,
+    kind: str,
+    title: str,
+    scope_label: str = "",
+    params: dict[str, Any] | None = None,
+) -> Job:
+    """Record a job for ``actor`` and enqueue ``task`` (a ``@task`` taking the job id)."""
+    job = Job.objects.create(
+        kind=kind,
+        title=title[:200],
+        started_by=actor,
+        scope_label=scope_label[:200],
+        params=params or {},
+        task_path=task.module_path,
+    )
+    _enqueue(job, task)
+    return job
+
+
+def _enqueue(job: Job, task: Any) -> None:
+    result = task.enqueue(job.pk)
+    job.task_id = str(result.id)
+    Job.objects.filter(pk=job.pk).update(task_id=job.task_id)
+
+
+def _store(job: Job, outcome: Outcome) -> str:
+    if outcome.data is None:
+        return ""
+    folder = jobs_dir() / str(job.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"result{Path(outcome.filename).suffix.lower()}"
+    path.write_bytes(outcome.data)
+    return str(path.relative_to(jobs_dir()))
+
+
+def run_job(context: Any, job_id: int, handler: Handler) -> str:
+    """The body of every job task: run ``handler`` and record the outcome on the job.
+
+    A :class:`DomainError` (bad input the user can fix) fails the job with its message; any other
+    error fails it with the phase it happened in, and is re-raised so the task row and the
+    worker log keep the traceback. Returns the final status.
+    """
+    job = Job.objects.select_related("started_by").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return job.status if job else "missing"
+    worker_ids = list(getattr(context.task_result, "worker_ids", []) or [])
+    job.status = JobStatus.RUNNING
+    job.worker_id = worker_ids[-1] if worker_ids else ""
+    job.attempts += 1
+    job.started_at = job.started_at or timezone.now()
+    job.phase = "开始处理"
+    job.save(update_fields=["status", "worker_id", "attempts", "started_at", "phase"])
+    try:
+        outcome = handler(job, Progress(job))
+        job.result_file = _store(job, outcome)
+    except DomainError as exc:
+        _finish(job, JobStatus.FAILED, error=f"在「{job.phase}」阶段失败：{exc.message}")
+        return job.status
+    except Exception:
+        log.exception("job #%s (%s) failed in phase %s", job.pk, job.kind, job.phase)
+        _finish(
+            job,
+            JobStatus.FAILED,
+            error=f"在「{job.phase}」阶段出错（任务编号 #{job.pk}），请联系管理员查看后台日志",
+        )
+        raise
+    job.result_url = outcome.url
+    job.result_name = outcome.filename
+    job.done = job.total
+    _finish(job, JobStatus.DONE)
+    return job.status
+
+
+def _finish(job: Job, status: str, *, error: str = "") -> None:
+    job.status = status
+    job.error = error
+    job.finished_at = timezone.now()
+    if status == JobStatus.DONE:
+        job.phase = "已完成"
+    job.save()
+
+
+# --- workers: heartbeat and recovery --------------------------------------------------------
+
+
+def heartbeat(worker_id: str, *, hostname: str, pid: int) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"hostname": hostname[:200], "pid": pid, "seen_at": timezone.now()},
+    )
+
+
+def heartbeat_remove(worker_id: str) -> None:
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def live_worker_ids(now: Any = None) -> list[str]:
+    stale_before = (now or timezone.now()) - timedelta(seconds=settings.JOBS_STALE_SECONDS)
+    return list(
+        WorkerHeartbeat.objects.filter(seen_at__gte=stale_before).values_list(
+            "worker_id", flat=True
+        )
+    )
+
+
+def recover_orphans() -> list[Job]:
+    """Jobs marked running whose worker stopped beating: re-queue once more, else 中断.
+
+    Safe with several workers recovering at once: each job is taken over by a conditional
+    UPDATE, and only the worker whose UPDATE matched re-enqueues it.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    alive = live_worker_ids(now)
+    recovered = []
+    for job in Job.objects.filter(status=JobStatus.RUNNING).exclude(worker_id__in=alive):
+        old_task_id = job.task_id
+        taken = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, worker_id=job.worker_id)
+        if job.attempts < settings.JOBS_MAX_ATTEMPTS:
+            if not taken.update(status=JobStatus.QUEUED, phase="后台进程中断，已重新排队"):
+                continue
+            job.refresh_from_db()
+            _enqueue(job, import_string(job.task_path))
+        else:
+            error = f"后台进程在「{job.phase}」阶段中断，已运行{job.attempts}次仍未完成；请重新发起"
+            if not taken.update(status=JobStatus.INTERRUPTED, error=error, finished_at=now):
+                continue
+            job.refresh_from_db()
+        if old_task_id:
+            DBTaskResult.objects.filter(id=old_task_id, status="RUNNING").update(
+                status="FAILED", finished_at=now
+            )
+        log.warning("job #%s: worker %s gone, now %s", job.pk, job.worker_id, job.status)
+        recovered.append(job)
+    return recovered
+
+
+def job_files_remove(job: Job) -> None:
+    shutil.rmtree(jobs_dir() / str(job.pk), ignore_errors=True)

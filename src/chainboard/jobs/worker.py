@@ -1,0 +1,80 @@
+"""The ``chainboard worker`` loop: django-tasks-db's worker plus a heartbeat and recovery.
+
+On start the worker records a heartbeat row and recovers jobs left running by a worker that
+stopped beating (:func:`~chainboard.jobs.services.recover_orphans`); while it runs, a thread
+touches the heartbeat every ``JOBS_HEARTBEAT_SECONDS`` and repeats the recovery, so a worker that
+dies beside a live one has its jobs re-queued too. ``/healthz`` reads the heartbeats.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+
+from django.conf import settings
+from django.db import connection
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from chainboard.jobs import services
+
+log = logging.getLogger("chainboard.jobs")
+
+
+class Heartbeat(threading.Thread):
+    def __init__(self, worker_id: str, every: float) -> None:
+        super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
+        self.worker_id, self.every = worker_id, every
+        self.stopped = threading.Event()
+
+    def beat(self) -> None:
+        services.heartbeat(self.worker_id, hostname=socket.gethostname(), pid=os.getpid())
+        services.recover_orphans()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.every):
+                try:
+                    self.beat()
+                except Exception:  # a locked or lost database: try again next beat
+                    log.exception("worker %s: heartbeat failed", self.worker_id)
+        finally:
+            connection.close()
+
+
+def run_worker(
+    *,
+    worker_id: str | None = None,
+    queue_names: tuple[str, ...] = ("default",),
+    interval: float = 1.0,
+    batch: bool = False,
+    max_tasks: int | None = None,
+    signals: bool = True,
+) -> None:
+    """Run the worker until stopped (or, with ``batch``, until the queue is empty)."""
+    worker_id = worker_id or get_random_string(32)
+    beat = Heartbeat(worker_id, settings.JOBS_HEARTBEAT_SECONDS)
+    beat.beat()  # alive before recovering, so a second worker never takes our jobs
+    worker = Worker(
+        queue_names=list(queue_names),
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=not batch,
+        max_tasks=max_tasks,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    if signals:
+        worker.configure_signals()
+    if not batch:
+        beat.start()
+    try:
+        worker.run()
+    finally:
+        beat.stopped.set()
+        if beat.is_alive():
+            beat.join(timeout=settings.JOBS_HEARTBEAT_SECONDS + 1)
+        services.heartbeat_remove(worker_id)
