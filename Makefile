@@ -17,7 +17,9 @@ demo: venv assets  ## build and serve the sample city on http://127.0.0.1:8000
 	$(DEV) $(CB) demo --if-empty
 	$(DEV) $(CB) collectstatic --no-input -v0
 	@echo "chainboard: http://$(HOST):$(PORT)/  (logins printed above)"
-	$(DEV) $(CB) runserver $(HOST):$(PORT)
+	@# the background worker (evaluation runs, PDFs) runs beside the server and stops with it
+	$(DEV) $(CB) worker -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(DEV) $(CB) runserver $(HOST):$(PORT)
 
 test: venv-test assets system-deps lint test-sqlite test-postgres  ## the whole suite, SQLite then PostgreSQL
 
