@@ -66,11 +66,15 @@ def task_worker(live_server: Any, settings: Any, tmp_path: Path) -> Any:
     (a worker in another process could not see it; one in a third thread, with its own
     connection, would hit SQLite's shared-cache table locks).
     """
+    from django.db import connections
+
     from chainboard.jobs.worker import run_worker
 
     settings.JOBS_DIR = tmp_path / "jobs"
 
     def drain() -> None:
+        for alias, conn in live_server.thread.connections_override.items():
+            connections[alias] = conn  # the very connection the server thread uses
         run_worker(worker_id="browser-test", batch=True, signals=False)
 
     return drain

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import js_errors, login, pdf_fonts, pdf_text, render_pdf_page
+from tests.browser.helpers import (
+    js_errors,
+    login,
+    pdf_fonts,
+    pdf_text,
+    render_pdf_page,
+    table_rows,
+)
 from tests.browser.test_browser_evaluation_pages import build_city
 from tests.factories import UserFactory
 
@@ -66,6 +73,6 @@ def test_evaluation_run_and_bulletin_pdf_as_background_jobs(
 
     # --- 我的任务 lists both, done
     page.goto(f"{live_server.url}/jobs/")
-    listed = page.inner_text("main table")
-    assert listed.count("已完成") == 2 and job.title in listed
+    rows = table_rows(page, "main table")
+    assert [r[4] for r in rows] == ["已完成", "已完成"] and rows[1][1] == job.title
     assert errors == []
