@@ -6,13 +6,19 @@ them (:func:`load_criteria`, located errors as for method files) and checks firm
 
 Conditions
 ----------
-``{value: FORMULA, min: X}`` (≥), ``max`` (≤), ``below`` (<)
+``{value: FORMULA, min: X}`` (≥), ``above`` (>), ``max`` (≤), ``below`` (<)
     A figure against a threshold.
 ``{value: FORMULA, min_by: {by: FORMULA, bands: [{upto: A, min: X}, …, {min: Z}]}}``
-    The threshold depends on a band of another figure (高企 R&D 5 % / 4 % / 3 % by sales).
+    The threshold depends on a band of another figure (高企 R&D 5 % / 4 % / 3 % by sales). Each
+    band but the last closes its top edge explicitly: ``upto: A`` includes A (≤ A, "A以下",
+    "A（含）"), ``below: A`` leaves A to the next band (< A, the next band says "A以上").
 ``{points: {pass: P, items: [{value, group, bands: [{min: X, points: N}, …]}], floors: {…}}}``
-    A points test: each item scores the points of the first band whose ``min`` the value
-    reaches (bands from the top); the total must reach ``pass`` and each group its floor.
+    A points test: each item scores the points of the first band (from the top) whose lower
+    edge the value reaches: ``min: X`` includes X (≥ X, "X以上"), ``above: X`` does not (> X).
+    The total must reach ``pass`` and each group its floor.
+
+Edges follow the wording of the official text (quoted in the criteria file): 以上/以下/不低于/
+不超过 include the number (≥/≤), 超过/不满/低于 do not (>/<); see the criteria file's header.
 ``{any: [conditions]}``
     Alternatives (direct routes): one must hold.
 ``when: {value, min|max|below}``
@@ -102,7 +108,8 @@ class Condition:
     op: str = "min"
     threshold: float = 0.0
     on: Formula | None = None
-    bands: tuple[tuple[float | None, float], ...] = ()
+    #: banded threshold: (top edge or None for the open last band, edge included?, minimum)
+    bands: tuple[tuple[float | None, bool, float], ...] = ()
     items: tuple[dict[str, Any], ...] = ()
     floors: dict[str, float] = field(default_factory=dict)
     options: tuple[Condition, ...] = ()
@@ -193,12 +200,12 @@ def _condition(src: Source, raw: Any, cp: tuple) -> Condition:
         src,
         raw,
         cp,
-        {"label", "unit", "value", "min", "max", "below", "min_by", "points", "any", "when"},
+        {"label", "unit", "value", *_OPS, "min_by", "points", "any", "when"},
     )
     when = None
     if "when" in raw:
         w = check_type(src, raw["when"], (*cp, "when"), dict)
-        reject_unknown(src, w, (*cp, "when"), {"value", "min", "max", "below"})
+        reject_unknown(src, w, (*cp, "when"), {"value", *_OPS})
         op, thr = _op(src, w, (*cp, "when"))
         when = Guard(_formula(src, w, (*cp, "when"), "value"), op, thr)
     label = need(src, raw, cp, "label", str)
@@ -221,33 +228,40 @@ def _condition(src: Source, raw: Any, cp: tuple) -> Condition:
         mb = check_type(src, raw["min_by"], (*cp, "min_by"), dict)
         reject_unknown(src, mb, (*cp, "min_by"), {"by", "bands"})
         on = _formula(src, mb, (*cp, "min_by"), "by")
-        bands: list[tuple[float | None, float]] = []
+        bands: list[tuple[float | None, bool, float]] = []
         last = -math.inf
         raw_bands = need(src, mb, (*cp, "min_by"), "bands", list)
         for bi, b in enumerate(raw_bands):
             bp = (*cp, "min_by", "bands", bi)
             check_type(src, b, bp, dict)
-            reject_unknown(src, b, bp, {"upto", "min"})
-            upto = number(src, b, bp, "upto", None)
-            if upto is None and bi != len(raw_bands) - 1:
-                raise src.error(bp, "only the last band may leave out 'upto'")
-            if upto is not None and upto <= last:
+            reject_unknown(src, b, bp, {"upto", "below", "min"})
+            if "upto" in b and "below" in b:
+                raise src.error(bp, "give 'upto' (≤, edge included) or 'below' (<), not both")
+            edge_key = "below" if "below" in b else "upto"
+            edge = number(src, b, bp, edge_key, None)
+            if edge is None and bi != len(raw_bands) - 1:
+                raise src.error(bp, "only the last band may leave out its top edge (upto/below)")
+            if edge is not None and edge <= last:
                 raise src.error(
-                    (*bp, "upto"), f"bands overlap: upto {upto:g} is not above {last:g}"
+                    (*bp, edge_key), f"bands overlap: {edge_key} {edge:g} is not above {last:g}"
                 )
-            last = upto if upto is not None else last
-            bands.append((upto, number(src, b, bp, "min")))
+            last = edge if edge is not None else last
+            bands.append((edge, edge_key == "upto", number(src, b, bp, "min")))
         if bands[-1][0] is not None:
-            raise src.error((*cp, "min_by"), "the last band must have no 'upto' (open top)")
+            raise src.error((*cp, "min_by"), "the last band must have no 'upto'/'below' (open top)")
         return Condition("banded", label, unit, value=value, on=on, bands=tuple(bands), when=when)
     op, thr = _op(src, raw, cp)
     return Condition("threshold", label, unit, value=value, op=op, threshold=thr, when=when)
 
 
+#: threshold operators: min ≥ (以上/不低于), above > (超过), max ≤ (以下/不超过), below < (不满/低于)
+_OPS = ("min", "above", "max", "below")
+
+
 def _op(src: Source, raw: dict, cp: tuple) -> tuple[str, float]:
-    ops = [k for k in ("min", "max", "below") if k in raw]
+    ops = [k for k in _OPS if k in raw]
     if len(ops) != 1:
-        raise src.error(cp, "give exactly one of min (≥), max (≤) or below (<)")
+        raise src.error(cp, "give exactly one of min (≥), above (>), max (≤) or below (<)")
     return ops[0], number(src, raw, cp, ops[0])
 
 
@@ -324,7 +338,9 @@ def _compare(v: pd.Series, op: str, thr: float | pd.Series) -> pd.Series:
         return v >= thr - eps
     if op == "max":
         return v <= thr + eps
-    return v < thr
+    if op == "above":
+        return v > thr + eps
+    return v < thr - eps
 
 
 @dataclass
@@ -354,7 +370,7 @@ def _missing_names(formula: Formula, frame: pd.DataFrame) -> pd.Series:
     return names.str.lstrip("、")
 
 
-_SIGN = {"min": "≥", "max": "≤", "below": "<"}
+_SIGN = {"min": "≥", "above": ">", "max": "≤", "below": "<"}
 
 
 def _tristate(ok: pd.Series, unknown: pd.Series) -> pd.Series:
@@ -363,6 +379,18 @@ def _tristate(ok: pd.Series, unknown: pd.Series) -> pd.Series:
     out[(unknown & ~ok).to_numpy()] = None
     out[ok.to_numpy()] = True
     return out
+
+
+def item_points(item: dict[str, Any], frame: pd.DataFrame) -> pd.Series:
+    """Points one item of a points test gives each firm (0 below the lowest band or missing)."""
+    v = _eval(item["value"], frame)
+    pts = pd.Series(0.0, index=frame.index)
+    done = pd.Series(False, index=frame.index)
+    for lo, strict, p in item["bands"]:
+        hit = _compare(v, "above" if strict else "min", lo)
+        pts = pts.where(~(hit & ~done), p)
+        done |= hit
+    return pts
 
 
 def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
@@ -398,12 +426,7 @@ def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
         any_missing = pd.Series(False, index=idx)
         for it in c.items:
             v = _eval(it["value"], frame)
-            pts = pd.Series(0.0, index=idx)
-            done = pd.Series(False, index=idx)
-            for lo, strict, p in it["bands"]:
-                hit = (v > lo) if strict else (v >= lo - 1e-9)
-                pts = pts.where(~(hit & ~done), p)
-                done |= hit
+            pts = item_points(it, frame)
             total += pts
             by_group[it["group"]] = by_group.get(it["group"], 0.0) + pts
             m = v.isna()
@@ -443,8 +466,11 @@ def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
             on = _eval(c.on, frame)
             thr = pd.Series(np.nan, index=idx)
             done = pd.Series(False, index=idx)
-            for upto, need_min in c.bands:
-                hit = on.notna() & (pd.Series(True, index=idx) if upto is None else on <= upto)
+            for edge, inclusive, need_min in c.bands:
+                if edge is None:
+                    hit = on.notna()
+                else:
+                    hit = on.notna() & _compare(on, "max" if inclusive else "below", edge)
                 thr = thr.where(~(hit & ~done), need_min)
                 done |= hit
             op = "min"
@@ -461,7 +487,8 @@ def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
         ok_b = known & _compare(v, op, thr)
         ok = _tristate(ok_b, ~known)
         denom = thr.abs().where(thr != 0, 1.0)
-        short = ((thr - v) / denom if op == "min" else (v - thr) / denom).clip(lower=0.0)
+        gap = (thr - v) if op in ("min", "above") else (v - thr)
+        short = (gap / denom).clip(lower=0.0)
         short = short.where(known, np.nan).where(~ok_b, 0.0)
         u = c.unit
         text = pd.Series("", index=idx, dtype=object)
@@ -545,5 +572,6 @@ __all__ = [
     "Criteria",
     "Tier",
     "check_tiers",
+    "item_points",
     "load_criteria",
 ]

@@ -184,18 +184,18 @@ BOUNDARIES = [
     (
         "little_giant",
         {
-            "revenue_wan_yuan": 10000.0,
+            "revenue_wan_yuan": 9999.0,
             "revenue_prev_wan_yuan": 10000.0,
             "rd_spend_wan_yuan": 600.0,
             "rd_spend_prev_wan_yuan": 600.0,
         },
         {
-            "revenue_wan_yuan": 10000.0,
+            "revenue_wan_yuan": 9999.0,
             "revenue_prev_wan_yuan": 10000.0,
             "rd_spend_wan_yuan": 600.0,
             "rd_spend_prev_wan_yuan": 599.0,
         },
-    ),  # 5000万-1亿 → 6 % both years
+    ),  # 5000万-<1亿 → 6 % both years (exactly 1亿 is "1亿元以上": 3 %)
     (
         "little_giant",
         {
