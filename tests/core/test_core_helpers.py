@@ -88,3 +88,20 @@ def test_lineage_codes(xingtai) -> None:  # type: ignore[no-untyped-def]
     ningjin = xingtai["130528"]
     assert ningjin.lineage_codes() == ["130000", "130500", "130528"]
     assert [r.code for r in ningjin.ancestors()] == ["130000", "130500"]
+
+
+@pytest.mark.django_db  # the context processors read the site settings
+def test_pager_partial_keeps_the_filters_and_links_both_ways() -> None:
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/enterprises/", {"q": "钢", "page": "2"})
+    page = Paginator(list(range(25)), 10).get_page(2)
+    html = render_to_string("includes/pager.html", {"page": page}, request=request)
+    assert "2 / 3" in html
+    assert 'href="?q=%E9%92%A2&amp;page=1">‹ 上一页' in html
+    assert 'href="?q=%E9%92%A2&amp;page=3">下一页 ›' in html
+    first = Paginator(list(range(25)), 10).get_page(1)
+    html = render_to_string("includes/pager.html", {"page": first}, request=request)
+    assert "上一页" not in html and "page=2" in html
