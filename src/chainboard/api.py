@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from chainboard.accounts.api import router as regions_router
@@ -58,6 +59,20 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         request,
         {"code": "invalid", "message": "；".join(exc.messages), "fields": fields},
         status=400,
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """A malformed parameter or body (``year=abc``, a missing field): 400 with a Chinese message,
+    the offending fields by name, never ninja's default English 422."""
+    fields: dict[str, str] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
+        fields[".".join(loc) or "请求"] = "格式不正确"
+    message = "请求参数格式不正确：" + "、".join(fields) if fields else "请求参数格式不正确"
+    return api.create_response(
+        request, {"code": "invalid", "message": message, "fields": fields}, status=400
     )
 
 

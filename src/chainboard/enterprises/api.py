@@ -32,7 +32,7 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilterIn]): 
     if filters.region:
         qs = qs.filter(region__path__contains=f"{filters.region}/")
     if filters.industry:
-        qs = qs.filter(industry_id__startswith=filters.industry)
+        qs = qs.filter(industry__code__startswith=filters.industry)
     if filters.above_scale is not None:
         qs = qs.filter(above_scale=filters.above_scale)
     return qs

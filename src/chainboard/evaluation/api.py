@@ -142,7 +142,7 @@ def firm_results(request: HttpRequest, uscc: Path[str]) -> Any:
 @paginate(PageNumberPagination, page_size=100)
 def tier_list(
     request: HttpRequest,
-    year: int | None = None,
+    year: int | None = Query(None, ge=2000, le=2100),  # out of range: 400, not a date overflow
     tier: str | None = None,
     region: str | None = None,
 ) -> Any:
