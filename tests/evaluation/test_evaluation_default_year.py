@@ -70,5 +70,5 @@ def test_api_tier_list_defaults_to_the_year_in_scope(
     c = login(shahe_user)
     assert c.get("/api/evaluation/tiers").status_code == 200
     assert c.get("/api/evaluation/tiers?year=2025").status_code == 200
-    assert c.get("/api/evaluation/tiers?year=abc").status_code == 422
+    assert c.get("/api/evaluation/tiers?year=abc").status_code == 400
     assert asked == [2026, 2025]

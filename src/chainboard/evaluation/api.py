@@ -15,7 +15,7 @@ from chainboard_analytics.evaluation import builtin_methods, load_method
 router = Router(tags=["evaluation 亩均评价与梯度培育"])
 
 
-class RunOut(Schema):
+class EvaluationRunOut(Schema):
     id: int
     year: int
     method_id: str
@@ -95,12 +95,12 @@ class TierOut(Schema):
     missing: list[str]
 
 
-@router.get("/runs", response=list[RunOut])
+@router.get("/runs", response=list[EvaluationRunOut])
 def list_runs(request: HttpRequest) -> Any:
     return selectors.run_list(user=request.user)[:200]
 
 
-@router.post("/runs", response={201: RunOut, 200: RunOut})
+@router.post("/runs", response={201: EvaluationRunOut, 200: EvaluationRunOut})
 def create_run(request: HttpRequest, payload: RunIn) -> Any:
     if payload.method not in builtin_methods():
         raise DomainError(
@@ -112,7 +112,7 @@ def create_run(request: HttpRequest, payload: RunIn) -> Any:
     return Status(201 if created else 200, run)
 
 
-@router.post("/runs/{run_id}/publish", response=RunOut)
+@router.post("/runs/{run_id}/publish", response=EvaluationRunOut)
 def publish_run(request: HttpRequest, run_id: Path[int]) -> EvaluationRun:
     run = selectors.run_get(user=request.user, pk=run_id)
     return services.evaluation_run_publish(actor=request.user, run=run)

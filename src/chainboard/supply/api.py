@@ -21,7 +21,7 @@ router = Router(tags=["supply 供应链风险"])
 PAGE_SIZE = 100
 
 
-class RunOut(Schema):
+class SupplyRunOut(Schema):
     id: int
     region_id: str
     status: str
@@ -78,7 +78,7 @@ class NodeOut(ProfileOut):
 
 
 class ChainSupplyOut(Schema):
-    run: RunOut | None
+    run: SupplyRunOut | None
     chain_id: int
     chain: ProfileOut | None
     nodes: list[NodeOut]
@@ -170,7 +170,7 @@ def _run(request: HttpRequest, chain_id: int, run: int | None) -> tuple[Any, Sup
     return chain, selectors.run_for_chain(user=request.user, chain=chain, pk=run)
 
 
-@router.get("/runs", response=list[RunOut])
+@router.get("/runs", response=list[SupplyRunOut])
 def list_runs(request: HttpRequest, region: str | None = None) -> Any:
     qs = selectors.runs_visible(request.user)
     return (qs.filter(region_id=region) if region else qs)[:200]
