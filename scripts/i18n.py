@@ -635,6 +635,21 @@ EN = {
     "已在向该企业供货": "already supplies this buyer",
     "该产业链还没有供应链风险分析": "This chain has no supply-risk analysis yet",
     "；": "; ",
+    # accounts: lockout page, password change (docs/deploy.md)
+    "登录已暂时锁定": "Sign-in temporarily locked",
+    "连续 %(limit)s 次登录失败，该账号或本机地址的登录已暂时锁定。": "%(limit)s failed sign-ins in a row: sign-in for this account or this address is temporarily locked.",
+    "请在 %(minutes)s 分钟后再试，或请管理员解除锁定。": "Try again in %(minutes)s minutes, or ask an administrator to unlock it.",
+    "返回登录页": "Back to sign-in",
+    # error pages 400/403/404 (500.html is plain HTML without a request: Chinese only)
+    "请求无效": "Bad request",
+    "请求的内容有误，请检查后重试。": "The request is not valid; please check it and try again.",
+    "返回首页": "Back to the home page",
+    "无权操作": "Not allowed",
+    "您的角色或管辖范围不允许执行此操作。": "Your role or scope does not allow this.",
+    "页面不存在": "Page not found",
+    "您访问的内容不存在，或不在您的管辖范围内。": "What you asked for does not exist or is outside your scope.",
+    "修改密码": "Change password",
+    "新密码至少 10 位，不能是常见密码、不能全是数字、不能与用户名或姓名相近。": "The new password needs at least 10 characters and must not be a common password, all digits, or similar to your user name or name.",
 }
 PLURALS = {"共 %(n)s 家": ("%(n)s firm", "%(n)s firms")}
 PLURALS["共 %(n)s 条"] = ("%(n)s link", "%(n)s links")  # chains

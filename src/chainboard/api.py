@@ -12,8 +12,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from chainboard.accounts.api import router as regions_router
+from chainboard.accounts.services import security_event_record
 from chainboard.chains.api import router as chains_router
-from chainboard.core.errors import DomainError
+from chainboard.core.errors import DomainError, OutOfScope
 from chainboard.core.locking import EditConflict
 from chainboard.enterprises.api import router as enterprises_router
 from chainboard.evaluation.api import router as evaluation_router
@@ -41,6 +42,8 @@ api.add_router("/supply/", supply_router)
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if isinstance(exc, OutOfScope):
+        security_event_record("permission_denied", request=request, detail=exc.message)
     if isinstance(exc, EditConflict):  # 409: the other user's values and the version to merge on
         return api.create_response(request, exc.payload(), status=exc.status_code)
     return api.create_response(
@@ -91,6 +94,7 @@ def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    security_event_record("permission_denied", request=request)
     return api.create_response(request, {"code": "forbidden", "message": "无权访问"}, status=403)
 
 

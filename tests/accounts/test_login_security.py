@@ -107,3 +107,27 @@ def test_lockout_settings_are_configurable(client, alice, settings) -> None:
     settings.AXES_FAILURE_LIMIT = 2
     _post(client, LOGIN, "alice", "wrong-1")
     assert _post(client, LOGIN, "alice", "wrong-2").status_code == 429
+
+
+def test_behind_the_proxy_the_lockout_follows_the_forwarded_address(
+    client, alice, settings
+) -> None:
+    settings.AXES_CLIENT_IP_CALLABLE = "chainboard.accounts.services.client_ip_behind_proxy"
+    attacker = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 198.51.100.9"}  # nginx appended .9
+    for i in range(5):
+        client.post(LOGIN, {"username": f"nobody{i}", "password": "x-123456789"}, **attacker)
+    assert client.post(LOGIN, {"username": "x", "password": "y"}, **attacker).status_code == 429
+    colleague = {"HTTP_X_FORWARDED_FOR": "198.51.100.10"}
+    assert (
+        client.post(LOGIN, {"username": "alice", "password": PASSWORD}, **colleague).status_code
+        == 302
+    )
+    assert SecurityEvent.objects.filter(ip_address="198.51.100.9").exists()
+
+
+def test_forwarded_header_is_ignored_from_a_remote_client(rf) -> None:  # type: ignore[no-untyped-def]
+    from chainboard.accounts.services import client_ip_behind_proxy
+
+    spoof = rf.get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="10.0.0.1")
+    assert client_ip_behind_proxy(spoof) == "203.0.113.5"
+    assert client_ip_behind_proxy(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"

@@ -66,3 +66,38 @@ def test_logout_is_recorded(client) -> None:
     client.force_login(user)
     client.post(reverse("accounts:logout"))
     assert SecurityEvent.objects.filter(event=SecurityEventKind.LOGOUT, user=user).exists()
+
+
+def test_enterprise_list_export_is_audited(client, ningjin_user) -> None:
+    client.force_login(ningjin_user)
+    response = client.get(reverse("enterprises:export"))
+    assert response.status_code == 200
+    event = SecurityEvent.objects.get(event=SecurityEventKind.EXPORT)
+    assert event.user == ningjin_user and event.target == "企业名录"
+    assert event.detail.startswith("企业名录-") and event.ip_address == "127.0.0.1"
+
+
+def test_out_of_scope_on_a_page_is_audited(ningjin_user) -> None:
+    from chainboard.core.errors import OutOfScope
+    from chainboard.core.middleware import DomainErrorMiddleware
+
+    request = RequestFactory().post("/projects/P1/edit/")
+    request.user = ningjin_user
+    middleware = DomainErrorMiddleware(lambda r: None)  # type: ignore[arg-type,return-value]
+    response = middleware.process_exception(request, OutOfScope("沙河市 不在您的管辖范围"))
+    assert response is not None and response.status_code == 403
+    event = SecurityEvent.objects.get(event=SecurityEventKind.PERMISSION_DENIED)
+    assert event.user == ningjin_user and event.target == "/projects/P1/edit/"
+    assert event.detail == "沙河市 不在您的管辖范围"
+
+
+def test_out_of_scope_in_the_api_is_audited(ningjin_user) -> None:
+    from chainboard.api import domain_error
+    from chainboard.core.errors import NotFound, OutOfScope
+
+    request = RequestFactory().patch("/api/enterprises/1")
+    request.user = ningjin_user
+    assert domain_error(request, OutOfScope("无权访问该企业")).status_code == 403
+    assert domain_error(request, NotFound("未找到")).status_code == 404  # not a denial
+    events = SecurityEvent.objects.filter(event=SecurityEventKind.PERMISSION_DENIED)
+    assert [e.detail for e in events] == ["无权访问该企业"]

@@ -121,6 +121,10 @@ def test_forbidden_page_does_not_echo_the_exception(client) -> None:
     assert response.status_code == 403
     body = response.content.decode()
     assert "无权操作" in body and "internal reason" not in body
+    from chainboard.accounts.models import SecurityEvent
+
+    event = SecurityEvent.objects.get(event="permission_denied")
+    assert event.username == "viewer" and event.target == "/enterprises/"
 
 
 @override_settings(DEBUG=False)

@@ -22,6 +22,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("chainboard.security")
 
 
+TRUSTED_PROXIES = {"127.0.0.1", "::1"}
+
+
+def client_ip_behind_proxy(request: HttpRequest) -> str | None:
+    """The client's address when a local reverse proxy forwards the request: the right-most
+    ``X-Forwarded-For`` entry (the address nginx saw; entries left of it are the client's own
+    claims). Used as django-axes' ``AXES_CLIENT_IP_CALLABLE`` behind a TLS proxy, so the
+    per-address lockout does not lock everybody out through the proxy's 127.0.0.1."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if remote in TRUSTED_PROXIES and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return remote or None
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address as django-axes resolves it (REMOTE_ADDR unless configured)."""
     if request is None:

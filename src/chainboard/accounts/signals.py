@@ -1,4 +1,4 @@
-"""Logins, failed logins, logouts and lockouts go to the security audit log."""
+"""Logins, failed logins, logouts, lockouts and refused requests go to the security audit log."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from chainboard.accounts.models import SecurityEventKind
 from chainboard.accounts.services import security_event_record
+from chainboard.core.signals import access_denied
 
 
 @receiver(user_logged_in, dispatch_uid="chainboard_audit_login")
@@ -31,6 +32,11 @@ def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs:
         user=_anonymous(),
         username=str(credentials.get("username", "")),
     )
+
+
+@receiver(access_denied, dispatch_uid="chainboard_audit_access_denied")
+def _access_denied(sender: Any, request: Any, message: str = "", **kwargs: Any) -> None:
+    security_event_record(SecurityEventKind.PERMISSION_DENIED, request=request, detail=message)
 
 
 @receiver(user_locked_out, dispatch_uid="chainboard_audit_lockout")

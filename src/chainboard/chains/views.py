@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from chainboard.accounts.scope import authenticated
+from chainboard.accounts.services import security_event_record
 from chainboard.chains import charts, clusters, exports, selectors, services
 from chainboard.chains.models import Chain, LinkState
 from chainboard.core.downloads import download
@@ -176,7 +177,9 @@ def _stamp() -> str:
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     chain = _chain(request, pk)
     path = exports.chain_workbook(user=request.user, chain=chain, year=_year(request))
-    return download(path, f"{chain.region.name}{chain.name}-{_stamp()}.xlsx")
+    name = f"{chain.region.name}{chain.name}-{_stamp()}.xlsx"
+    security_event_record("export", request=request, target=f"产业链#{chain.pk}", detail=name)
+    return download(path, name)
 
 
 @login_required

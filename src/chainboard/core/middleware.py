@@ -15,7 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
-from chainboard.core.errors import DomainError
+from chainboard.core.errors import DomainError, OutOfScope
+from chainboard.core.signals import access_denied
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
@@ -50,5 +51,7 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
+        if isinstance(exception, OutOfScope):
+            access_denied.send(sender=type(self), request=request, message=exception.message)
         status = exception.status_code if exception.status_code in (403, 404) else 400
         return render(request, f"{status}.html", {"exception": exception.message}, status=status)

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chainboard.core.health import health_report
+from chainboard.core.signals import access_denied
 
 API_PREFIX = "/api/"
 API_ERRORS = {
@@ -52,6 +53,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    access_denied.send(sender=permission_denied, request=request, message="")
     return _page(request, 403)
 
 

@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
+from chainboard.accounts.services import security_event_record
 from chainboard.core.downloads import download
 from chainboard.core.errors import NotFound
 from chainboard.enterprises import charts, selectors
@@ -42,7 +43,9 @@ def enterprise_export(request: HttpRequest) -> HttpResponseBase:
     )
     path = write_enterprises_xlsx(filterset.qs.order_by("name", "pk").iterator(chunk_size=2000))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return download(path, f"企业名录-{stamp}.xlsx")
+    name = f"企业名录-{stamp}.xlsx"
+    security_event_record("export", request=request, target="企业名录", detail=name)
+    return download(path, name)
 
 
 @login_required

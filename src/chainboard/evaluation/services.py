@@ -15,6 +15,7 @@ from chainboard.accounts.scope import (
     require_evaluator,
     require_tier_target_setter,
 )
+from chainboard.accounts.services import security_event_record
 from chainboard.core.errors import DomainError
 from chainboard.core.history import set_history
 from chainboard.core.locking import merge_edit, save_edit
@@ -161,6 +162,9 @@ def evaluation_run_publish(*, actor: Any, run: EvaluationRun) -> EvaluationRun:
     run.published_at = timezone.now()
     set_history(run, user, "发布")
     run.save()
+    security_event_record(
+        "publish", user=user, target=f"评价批次#{run.pk}", detail=f"{run.year}年亩均评价发布"
+    )
     return run
 
 

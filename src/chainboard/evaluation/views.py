@@ -19,6 +19,7 @@ from chainboard.accounts.scope import (
     can_see_overviews,
     require_evaluator,
 )
+from chainboard.accounts.services import security_event_record
 from chainboard.core.downloads import download
 from chainboard.core.errors import NotFound
 from chainboard.enterprises.models import QualificationKind
@@ -234,7 +235,9 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponseBase:
         exports.temp_path(".xlsx"),
     )
     state = "发布" if run.published else "草稿"
-    return download(path, f"亩均评价-{run.year}年-{_short(method)}-{state}.xlsx")
+    name = f"亩均评价-{run.year}年-{_short(method)}-{state}.xlsx"
+    security_event_record("export", request=request, target=f"评价批次#{run.pk}", detail=name)
+    return download(path, name)
 
 
 @login_required

@@ -38,6 +38,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CHAINBOARD_CSRF_TRUSTED_ORIGINS", default=[])
 # header (opt-in: trusting it without such a proxy would let clients fake "https").
 if env.bool("CHAINBOARD_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # lockout and audit log: the client's address from the local proxy's X-Forwarded-For
+    AXES_CLIENT_IP_CALLABLE = "chainboard.accounts.services.client_ip_behind_proxy"
 SECURE_SSL_REDIRECT = env.bool("CHAINBOARD_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a local monitor may ask over plain HTTP
 SECURE_HSTS_SECONDS = env.int("CHAINBOARD_HSTS_SECONDS", default=31536000)

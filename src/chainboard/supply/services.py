@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from chainboard.accounts.models import User
 from chainboard.accounts.scope import require_supply_runner
+from chainboard.accounts.services import security_event_record
 from chainboard.bridge import firm_nodes_frame, firms_frame
 from chainboard.chains.models import Chain
 from chainboard.core.errors import DomainError
@@ -448,4 +449,7 @@ def supply_run_publish(*, actor: Any, run: SupplyRun) -> SupplyRun:
     run.superseded_by = None
     set_history(run, user, "发布为当前结果")
     run.save()
+    security_event_record(
+        "publish", user=user, target=f"供应链风险批次#{run.pk}", detail="发布为当前结果"
+    )
     return run
