@@ -87,10 +87,21 @@ def test_hand_worked_ranking(example) -> None:  # type: ignore[no-untyped-def]
         "punctuality": Decimal("2.00"),  # 1 of 5 March weeks reported on time
     }
     assert a.score == Decimal("52.38")
-    # 沙河: 10000 of 6000 → 1.67, capped at 1.2 → 42; started late → 0; no problems → full
-    assert b.scores["investment"] == Decimal("42.00")
-    assert b.scores["on_time_start"] == Decimal("0.00")
-    assert b.score == Decimal("63.00")
+    # 沙河: 10000 of 6000 → 1.67, capped at 1.2; started late → 0; no signing in March; B1
+    # (≥1亿) was signed in 2024, not this year → 0 (the old rule counted it ever signed); no
+    # problem raised → 缺 (the old rule gave full marks); 5 of 5 weeks on time. Computed weights
+    # 35+20+15+10+10 = 90 of 100 → k = 100/90: 42 × 10/9 = 46.67, 10 × 10/9 = 11.11
+    assert b.values["over_100m"] == 0
+    assert b.values["problems_resolved"] is None
+    assert b.scores == {
+        "investment": Decimal("46.67"),
+        "on_time_start": Decimal("0.00"),
+        "new_signed": Decimal("0.00"),
+        "over_100m": Decimal("0.00"),
+        "punctuality": Decimal("11.11"),
+    }
+    assert [s is None for _k, s in b.cells] == [False, False, False, False, True, False]
+    assert b.score == Decimal("57.78")
     assert (b.rank, a.rank) == (1, 2)
 
 
@@ -108,7 +119,13 @@ def test_cli_writes_csv_and_stores_history(example, tmp_path) -> None:  # type: 
     call_command("projects", "rank", "--month", "2025-03", "--out", str(out))
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("行政区划代码,名称,得分,排名,投资完成率")
-    assert lines[1].startswith("130582,沙河市,63.00,1,")
+    assert lines[1].startswith("130582,沙河市,57.78,1,")
+    assert "新签约项目数（个）" in lines[0] and "新签约得分（分）" in lines[0]
+    assert ",缺," in lines[1]  # 沙河 问题解决率 and its score
+    stored = MonthlyRanking.objects.get(month=dt.date(2025, 3, 1), key="130582")
+    assert stored.components["problems_resolved"] == {"value": None, "score": None}
+    again = {r.key: r for r in ranking.ranking_with_moves(dt.date(2025, 3, 1))}
+    assert "problems_resolved" not in again["130582"].scores
     assert MonthlyRanking.objects.filter(month=dt.date(2025, 3, 1)).count() == 2
     call_command("projects", "rank", "--month", "2025-04", "--out", str(out))
     rows = ranking.ranking_with_moves(dt.date(2025, 4, 1))
@@ -128,7 +145,24 @@ def test_period_result_combines_reviews(example) -> None:  # type: ignore[no-unt
         score=Decimal(90),
     )
     rows = {r.key: r for r in ranking.period_result(2025, ReviewKind.QUARTER, 1)}
-    # 宁晋: 0.7 × 52.38 + 0.3 × 90 = 63.666 → 63.67; 沙河 has no review: its monthly mean alone
+    # 宁晋: 0.7 × 52.38 + 0.3 × 90 = 63.666 → 63.67; 沙河 has no review: 缺, its monthly mean
+    # alone (the neutral rule: weights rescaled), and the review is listed as missing
     assert rows["130528"].score == Decimal("63.67")
-    assert rows["130582"].score == Decimal("63.00")
+    assert rows["130528"].missing == []
+    assert rows["130582"].score == Decimal("57.78")
+    assert rows["130582"].missing == ["第1季度观摩"]
     assert rows["130528"].rank == 1
+
+
+def test_ranking_page_labels_are_chinese_and_say_count_or_score(example, city_analyst) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    services.ranking_store(dt.date(2025, 3, 1), actor=None)
+    client = Client()
+    client.force_login(city_analyst)
+    page = client.get("/projects/ranking/?month=2025-03").content.decode()
+    assert "新签约得分（分）" in page and "投资完成得分（分）" in page
+    assert "<td>按期开工率</td>" in page  # the formula table: labels, not keys
+    for key in ("on_time_start", "investment", "over_100m", "problems_resolved"):
+        assert f"<td>{key}</td>" not in page and f">{key}<" not in page
+    assert ">缺</span>" in page  # 沙河 raised no problem

@@ -98,3 +98,34 @@ def test_milestone_added_and_marked_done(ningjin, ningjin_user, shahe_user) -> N
     assert m.history.first().history_user == ningjin_user
     assert _client(shahe_user).post(url, {"name": "x", "due_on": "2025-06-01"}).status_code == 404
     assert Milestone.objects.count() == 1
+
+
+def test_half_year_shows_a_missing_quarter_review_as_missing(pool, city_analyst) -> None:  # type: ignore[no-untyped-def]
+    from chainboard.geo.models import Region
+    from chainboard.projects import services
+    from chainboard.projects.models import ReviewKind
+
+    method = ranking.ranking_method_get()
+    for month in range(1, 7):  # 宁晋 monthly mean 60
+        MonthlyRanking.objects.create(
+            month=dt.date(2025, month, 1),
+            key="130528",
+            label="宁晋县",
+            score=Decimal(60),
+            rank=1,
+            components={},
+            method=method,
+        )
+    ningjin = Region.objects.get(pk="130528")
+    services.review_score_save(
+        actor=None, region=ningjin, kind=ReviewKind.QUARTER, year=2025, period=1, score=Decimal(80)
+    )
+    (row,) = ranking.period_result(2025, ReviewKind.HALF_YEAR, 1)
+    # no 第2季度观摩 and no 半年考核: both missing (缺), not 0 and not dropped silently; the
+    # neutral rule: 季观摩 part = mean of the quarters scored (80), 半年考核 drops out and the
+    # weights 0.5 + 0.2 rescale: (0.5 × 60 + 0.2 × 80) ÷ 0.7 = 65.714 → 65.71
+    assert row.missing == ["第2季度观摩", "半年考核"]
+    assert (row.quarter, row.half, row.score) == (Decimal(80), None, Decimal("65.71"))
+    page = _client(city_analyst).get("/projects/reviews/?year=2025&p=h1").content.decode()
+    assert "（缺第2季度观摩）" in page
+    assert ">缺</td>" in page  # the 半年考核 column

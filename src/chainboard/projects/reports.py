@@ -445,8 +445,11 @@ def monthly_workbook(report: MonthlyReport) -> io.BytesIO:
     with Workbook(buffer) as book:
         columns = [Col("排名", "int"), Col("较上月", "int"), Col("行政区划代码"), Col("区县")]
         columns.append(Col("得分", "num2"))
-        for label in report.components.values():
-            columns += [Col(label, "num4"), Col(f"{label}得分", "num2")]
+        for key in report.components:
+            columns += [
+                Col(ranking.VALUE_LABELS[key], "num4"),
+                Col(ranking.SCORE_LABELS[key], "num2"),
+            ]
         s = book.sheet(
             "月评比",
             columns,
@@ -456,10 +459,17 @@ def monthly_workbook(report: MonthlyReport) -> io.BytesIO:
         for r in report.rows:
             line: list[Any] = [r.rank, r.move, r.key, r.label, float(r.score)]
             for key in report.components:
-                value = r.values.get(key)
-                line += [None if value is None else float(value), float(r.scores.get(key, 0))]
+                value, score = r.values.get(key), r.scores.get(key)
+                line += [
+                    ranking.MISSING if value is None else float(value),
+                    ranking.MISSING if score is None else float(score),
+                ]
             s.row(line)
-        s.note("较上月：正数为名次上升位数。分项得分 = 权重 × min(数值 ÷ 基准, 封顶)。", gap=True)
+        s.note(
+            "较上月：正数为名次上升位数。分项得分 = 权重 × min(数值 ÷ 基准, 封顶)；"
+            "缺：无法计算的分项不计分，其余分项按权重放大至同一总分。",
+            gap=True,
+        )
         a = book.sheet(
             "预警",
             [Col("区县"), *(Col(t, "int") for t in ["节点逾期", "两周未更新", "投资滞后", "合计"])],
@@ -482,7 +492,10 @@ def monthly_workbook(report: MonthlyReport) -> io.BytesIO:
 
 
 def monthly_pdf(report: MonthlyReport) -> bytes:
-    return _pdf("projects/pdf/monthly.html", {"r": report, "svg": _score_svg(report.rows)})
+    return _pdf(
+        "projects/pdf/monthly.html",
+        {"r": report, "svg": _score_svg(report.rows), "score_labels": ranking.SCORE_LABELS},
+    )
 
 
 def _score_svg(rows: list[ranking.RankRow]) -> str:

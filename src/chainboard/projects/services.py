@@ -501,7 +501,7 @@ def ranking_store(
         obj = existing.pop(row.key, None) or MonthlyRanking(month=first, scope=scope, key=row.key)
         obj.label, obj.score, obj.rank, obj.method = row.label, row.score, row.rank, method
         obj.components = {
-            name: {"value": row.values.get(name), "score": str(row.scores.get(name, 0))}
+            name: {"value": row.values.get(name), "score": _score_text(row.scores.get(name))}
             for name in ranking.COMPONENTS
         }
         obj.full_clean()
@@ -511,6 +511,11 @@ def ranking_store(
         _history(stale, actor, "月评比重算，对象已无项目")
         stale.delete()
     return ranking.ranking_with_moves(month, scope=scope, rows=rows)
+
+
+def _score_text(score: Decimal | None) -> str | None:
+    """A stored component score; ``None`` for 缺 (the neutral rule of the ranking)."""
+    return None if score is None else str(score)
 
 
 def _require_city_officer(actor: Any) -> None:

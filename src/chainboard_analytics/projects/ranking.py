@@ -9,26 +9,39 @@ For month M of year Y (month number m, last day E, first day of the year J), per
 component           value                                                       default
 ==================  ==========================================================  ============
 investment          投资完成率 = Σ 本期完成投资 of weekly updates with J ≤ week ≤ E  w35 b1 c1.2
-                    ÷ (Σ 年度计划投资 of year Y × m ÷ 12)
+                    ÷ (Σ 年度计划投资 of year Y × m ÷ 12)            (no plan → 缺)
 on_time_start       按期开工率 = projects planned to start in [J, E] that started    w20 b1 c1
                     on or before the planned date ÷ projects planned to start then
+                    (none due → 缺)
 new_signed          新签约项目数 = projects with 签约日期 in month M (count)          w15 b2 c1.5
-over_100m           过亿项目数 = projects signed by E with 总投资 ≥ 1亿元 (count)     w10 b10 c1.5
+over_100m           过亿项目数 = projects with 签约日期 in [J, E] and 总投资 ≥ 1亿元    w10 b10 c1.5
+                    (count; signed this year to date, not ever)
 problems_resolved   问题解决率 = problems raised in weekly updates (J ≤ week ≤ E)    w10 b1 c1
-                    resolved by E ÷ problems raised (no problem raised → 1)
+                    resolved by E ÷ problems raised (none raised → 缺)
 punctuality         周调度按时率 = weekly updates filed on time for the weeks whose  w10 b1 c1
                     Monday is in M, over projects under construction that week
-                    (started, not yet producing) ÷ such project-weeks (none → 1)
+                    (started, not yet producing) ÷ such project-weeks (none → 缺)
 ==================  ==========================================================  ============
 
-(w weight, b benchmark, c cap.) component score = weight × min(value ÷ benchmark, cap),
-rounded half up to 0.01; a value that cannot be computed (no plan, no project due to start)
-scores 0. Score = Σ component scores, rounded to 0.01. Rank: by score, highest first; equal
-scores share a rank (1, 2, 2, 4: "competition" ranking); equal scores are listed by key.
+(w weight, b benchmark, c cap.) component score = weight × min(value ÷ benchmark, cap) × k,
+rounded half up to 0.01. Score = Σ component scores, rounded to 0.01. Rank: by score, highest
+first; equal scores share a rank (1, 2, 2, 4: "competition" ranking); equal scores are listed
+by key.
+
+Neutral rule for a missing value (缺, our rule, not from a published source): a value that
+cannot be computed because its denominator is 0 (no plan, nobody due to start, no problem
+raised, no project-week under construction) neither rewards nor penalises the county. The
+component is dropped for that county (shown as 缺, no score) and its other components are
+rescaled to the same total: k = Σ weights of the method ÷ Σ weights of the county's computed
+components (k = 1 when nothing is missing; score 0 when nothing can be computed). Before this
+rule a county with no problem raised got full marks (rewarding not reporting) and one with
+nobody due to start got 0 of 20.
 
 Period result (季 / 半年): quarter = 0.7 × mean of its monthly scores + 0.3 × 季观摩 score;
 half year = 0.5 × mean monthly + 0.2 × mean 季观摩 of its two quarters + 0.3 × 半年考核 score.
-A missing part drops out and the remaining weights are rescaled to sum to 1.
+A missing 季观摩 / 半年考核 score is missing, not 0: it is shown as 缺 and handled by the same
+neutral rule (the half-year 季观摩 part is the mean of the quarters scored; a part with no score
+drops out and the remaining weights are rescaled to sum to 1).
 
 Source: the weighted "value ÷ benchmark × weight, capped" form and investment progress against
 the annual plan follow the published 延安 2017 monthly table for 管委会 ("进度 = 60 × 完成投资 ÷
@@ -54,6 +67,26 @@ COMPONENTS: dict[str, str] = {
     "problems_resolved": "问题解决率",
     "punctuality": "周调度按时率",
 }
+#: Column headings of the component values: a rate (比值, 1 = 100%) or a count (个).
+VALUE_LABELS: dict[str, str] = {
+    "investment": "投资完成率（比值）",
+    "on_time_start": "按期开工率（比值）",
+    "new_signed": "新签约项目数（个）",
+    "over_100m": "过亿项目数（个）",
+    "problems_resolved": "问题解决率（比值）",
+    "punctuality": "周调度按时率（比值）",
+}
+#: Column headings of the component scores (分).
+SCORE_LABELS: dict[str, str] = {
+    "investment": "投资完成得分（分）",
+    "on_time_start": "按期开工得分（分）",
+    "new_signed": "新签约得分（分）",
+    "over_100m": "过亿项目得分（分）",
+    "problems_resolved": "问题解决得分（分）",
+    "punctuality": "周调度按时得分（分）",
+}
+#: How a missing value or score is shown (the neutral rule of the module docstring).
+MISSING = "缺"
 #: The default method: weight (points), benchmark (value scoring the full weight) and cap.
 DEFAULT_COMPONENTS: dict[str, dict[str, float]] = {
     "investment": {"weight": 35, "benchmark": 1, "cap": 1.2},
@@ -83,7 +116,7 @@ class MonthInputs:
     starts_due: int = 0  # planned to start in [J, E]
     starts_on_time: int = 0  # … and started on or before the planned date
     signed: int = 0  # signed in month M
-    over_100m: int = 0  # signed by E, 总投资 ≥ 1亿元
+    over_100m: int = 0  # signed in [J, E], 总投资 ≥ 1亿元
     problems_raised: int = 0
     problems_resolved: int = 0
     weeks_expected: int = 0  # project-weeks under construction in M
@@ -114,23 +147,20 @@ def component_values(inputs: MonthInputs, month: int) -> dict[str, float | None]
         "on_time_start": ratio(inputs.starts_on_time, inputs.starts_due),
         "new_signed": float(inputs.signed),
         "over_100m": float(inputs.over_100m),
-        "problems_resolved": (
-            ratio(inputs.problems_resolved, inputs.problems_raised)
-            if inputs.problems_raised
-            else 1.0
-        ),
-        "punctuality": (
-            ratio(inputs.weeks_on_time, inputs.weeks_expected) if inputs.weeks_expected else 1.0
-        ),
+        "problems_resolved": ratio(inputs.problems_resolved, inputs.problems_raised),
+        "punctuality": ratio(inputs.weeks_on_time, inputs.weeks_expected),
     }
 
 
-def component_score(value: float | None, *, weight: float, benchmark: float, cap: float) -> Decimal:
-    """weight × min(value ÷ benchmark, cap), rounded half up to 0.01; ``None`` scores 0."""
+def component_score(
+    value: float, *, weight: float, benchmark: float, cap: float, scale: float = 1.0
+) -> Decimal:
+    """weight × min(value ÷ benchmark, cap) × scale, rounded half up to 0.01."""
     if benchmark <= 0:
         raise ValueError(f"benchmark must be positive, got {benchmark}")
-    share = 0.0 if value is None else min(value / benchmark, cap)
-    return quantize(Decimal(str(weight * share)))
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    return quantize(Decimal(str(weight * min(value / benchmark, cap) * scale)))
 
 
 def score_components(
@@ -138,19 +168,27 @@ def score_components(
 ) -> tuple[dict[str, Decimal], Decimal]:
     """Score each value with its component of ``method`` (weight, benchmark, cap).
 
-    Components the method leaves out, or weighs 0, get no score. Returns the scores and their
-    total (rounded to 0.01).
+    Components the method leaves out, or weighs 0, get no score. A ``None`` value (缺) gets no
+    score either and the others are rescaled by k = Σ weights ÷ Σ weights of the computed
+    components (the neutral rule of the module docstring). Returns the scores and their total
+    (rounded to 0.01); no computed component → no scores, total 0.
     """
+    weighed = {
+        name: method[name] for name in values if method.get(name) and method[name].get("weight")
+    }
+    total_w = sum(float(c["weight"]) for c in weighed.values())
+    present_w = sum(float(c["weight"]) for n, c in weighed.items() if values[n] is not None)
     scores: dict[str, Decimal] = {}
-    for name, value in values.items():
-        c = method.get(name)
-        if not c or not c.get("weight"):
+    for name, c in weighed.items():
+        value = values[name]
+        if value is None:
             continue
         scores[name] = component_score(
             value,
             weight=float(c["weight"]),
             benchmark=float(c["benchmark"]),
             cap=float(c["cap"]),
+            scale=total_w / present_w,
         )
     return scores, quantize(sum(scores.values(), Decimal(0)))
 

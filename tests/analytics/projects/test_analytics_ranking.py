@@ -8,8 +8,11 @@ from decimal import Decimal
 import pytest
 
 from chainboard_analytics.projects.ranking import (
+    COMPONENTS,
     DEFAULT_COMPONENTS,
     DEFAULT_PERIOD,
+    SCORE_LABELS,
+    VALUE_LABELS,
     MonthInputs,
     competition_ranks,
     component_score,
@@ -63,7 +66,7 @@ def test_hand_worked_values_and_scores() -> None:
 
 
 def test_cap_and_uncomputable_values() -> None:
-    # 沙河: 10,000 of 6,000 → 1.67, capped at 1.2 → 42; nobody due to start → None → 0
+    # 沙河: 10,000 of 6,000 → 1.67, capped at 1.2 → 42; nobody due to start → None (缺)
     shahe = MonthInputs(done_wan_yuan=10000, plan_wan_yuan=24000)
     values = component_values(shahe, 3)
     assert values["investment"] == pytest.approx(10000 / 6000)
@@ -71,11 +74,57 @@ def test_cap_and_uncomputable_values() -> None:
     assert component_score(values["investment"], weight=35, benchmark=1, cap=1.2) == Decimal(
         "42.00"
     )
-    assert component_score(None, weight=20, benchmark=1, cap=1) == Decimal("0.00")
-    # no plan → investment cannot be computed; no problems / no weeks expected → full value
+    # no plan, no problem raised, no project-week expected → None (缺), not 0 and not full
+    # marks (the old rule gave full marks for problems and punctuality: it rewarded not
+    # reporting, and 0 of 20 for nobody due to start)
     empty = component_values(MonthInputs(), 1)
     assert empty["investment"] is None
-    assert (empty["problems_resolved"], empty["punctuality"]) == (1.0, 1.0)
+    assert (empty["problems_resolved"], empty["punctuality"]) == (None, None)
+
+
+def test_missing_components_are_neutral_rescaled_to_the_same_total() -> None:
+    # 沙河 in March (worked by hand): investment 1.67 → capped 1.2; nobody due to start (缺);
+    # nothing signed; no 过亿 signing this year; no problem raised (缺); 5 of 5 weeks on time.
+    values = component_values(
+        MonthInputs(done_wan_yuan=10000, plan_wan_yuan=24000, weeks_expected=5, weeks_on_time=5),
+        3,
+    )
+    scores, total = score_components(values, DEFAULT_COMPONENTS)
+    # computed weights 35 + 15 + 10 + 10 = 70 of 100 → k = 100 ÷ 70
+    assert scores == {
+        "investment": Decimal("60.00"),  # 35 × 1.2 × 100/70 = 60
+        "new_signed": Decimal("0.00"),
+        "over_100m": Decimal("0.00"),
+        "punctuality": Decimal("14.29"),  # 10 × 1 × 100/70 = 14.2857 → 14.29
+    }
+    assert total == Decimal("74.29")
+    # a county with everything computed and perfect gets the capped maximum; one whose only
+    # computed component is perfect gets the same as one perfect on everything (neutral)
+    only = {"investment": None, "new_signed": None, "punctuality": 1.0}
+    method = {
+        "investment": {"weight": 60, "benchmark": 1, "cap": 1},
+        "new_signed": {"weight": 30, "benchmark": 1, "cap": 1},
+        "punctuality": {"weight": 10, "benchmark": 1, "cap": 1},
+    }
+    assert score_components(only, method) == ({"punctuality": Decimal("100.00")}, Decimal(100))
+    full = {"investment": 1.0, "new_signed": 1.0, "punctuality": 1.0}
+    assert score_components(full, method)[1] == Decimal(100)
+    # nothing computable → no scores, total 0
+    none = dict.fromkeys(method)
+    assert score_components(none, method) == ({}, Decimal("0.00"))
+
+
+def test_scale_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="scale"):
+        component_score(1.0, weight=10, benchmark=1, cap=1, scale=0)
+
+
+def test_labels_say_count_or_score() -> None:
+    assert set(VALUE_LABELS) == set(SCORE_LABELS) == set(COMPONENTS)
+    assert VALUE_LABELS["new_signed"] == "新签约项目数（个）"
+    assert SCORE_LABELS["new_signed"] == "新签约得分（分）"
+    assert all(label.endswith("（分）") for label in SCORE_LABELS.values())
+    assert all(label.isascii() is False for label in VALUE_LABELS.values())
 
 
 def test_method_components_left_out_or_weighed_zero_get_no_score() -> None:

@@ -44,6 +44,9 @@ from chainboard_analytics.projects.ranking import (
     score_components,
     under_construction,
 )
+from chainboard_analytics.projects.ranking import MISSING as MISSING
+from chainboard_analytics.projects.ranking import SCORE_LABELS as SCORE_LABELS
+from chainboard_analytics.projects.ranking import VALUE_LABELS as VALUE_LABELS
 
 DEFAULT_METHOD_NAME = "默认月评比办法"
 
@@ -59,6 +62,12 @@ def ranking_method_get() -> RankingMethod:
     """The newest active method, else the default one, unsaved: reading never writes (the
     migration creates the default row, ``services.ranking_store`` re-creates it if deleted)."""
     return RankingMethod.objects.filter(active=True).first() or ranking_method_default()
+
+
+def method_rows(method: RankingMethod) -> list[tuple[str, dict[str, Any]]]:
+    """The method's components for the formula table: key → weight, benchmark, cap and the
+    Chinese label (an unknown key is shown as it is stored)."""
+    return [(k, {**c, "label": COMPONENTS.get(k, k)}) for k, c in (method.components or {}).items()]
 
 
 def latest_month() -> dt.date | None:
@@ -87,6 +96,11 @@ class RankRow:
     score: Decimal = Decimal(0)
     rank: int = 0
     previous_rank: int | None = None
+
+    @property
+    def cells(self) -> list[tuple[str, Decimal | None]]:
+        """``(component, score)`` in column order; ``None``: 缺 (the neutral rule)."""
+        return [(k, self.scores.get(k)) for k in COMPONENTS]
 
     @property
     def move(self) -> int | None:
@@ -144,8 +158,8 @@ def ranking_compute(
         .annotate(n=Count("pk"))
         .values_list(group, "n")
     )
-    big = dict(
-        qs.filter(signed_on__lte=end, total_investment_wan_yuan__gte=YI)
+    big = dict(  # signed this year to date, not ever
+        qs.filter(signed_on__gte=jan1, signed_on__lte=end, total_investment_wan_yuan__gte=YI)
         .values_list(group)
         .annotate(n=Count("pk"))
         .values_list(group, "n")
@@ -235,7 +249,11 @@ def ranking_with_moves(
                 r.key,
                 r.label,
                 {k: v.get("value") for k, v in r.components.items()},
-                {k: Decimal(v.get("score", "0")) for k, v in r.components.items()},
+                {
+                    k: Decimal(v["score"])
+                    for k, v in r.components.items()
+                    if v.get("score") is not None
+                },
                 r.score,
                 r.rank,
             )
@@ -257,6 +275,8 @@ class PeriodRow:
     half: Decimal | None
     score: Decimal
     rank: int = 0
+    #: Review scores not entered (shown as 缺), e.g. ``["第2季度观摩"]``.
+    missing: list[str] = field(default_factory=list)
 
 
 def period_result(year: int, kind: str, period: int) -> list[PeriodRow]:
@@ -276,10 +296,13 @@ def period_result(year: int, kind: str, period: int) -> list[PeriodRow]:
         labels[key] = label
     quarters = [period] if kind == ReviewKind.QUARTER else [2 * period - 1, 2 * period]
     q_scores: dict[str, list[Decimal]] = defaultdict(list)
-    for key, score in ReviewScore.objects.filter(
+    q_seen: dict[str, set[int]] = defaultdict(set)
+    for key, q, score in ReviewScore.objects.filter(
         kind=ReviewKind.QUARTER, year=year, period__in=quarters
-    ).values_list("region_id", "score"):
-        q_scores[key].append(score)
+    ).values_list("region_id", "period", "score"):
+        if score is not None:
+            q_scores[key].append(score)
+            q_seen[key].add(q)
     h_scores = dict(
         ReviewScore.objects.filter(kind=ReviewKind.HALF_YEAR, year=year, period=period).values_list(
             "region_id", "score"
@@ -297,6 +320,9 @@ def period_result(year: int, kind: str, period: int) -> list[PeriodRow]:
             "quarter": mean_score(q_scores.get(key)),
             "half": h_scores.get(key),
         }
+        missing = [f"第{q}季度观摩" for q in quarters if q not in q_seen[key]]
+        if kind == ReviewKind.HALF_YEAR and parts["half"] is None:
+            missing.append("半年考核")
         out.append(
             PeriodRow(
                 key,
@@ -305,6 +331,7 @@ def period_result(year: int, kind: str, period: int) -> list[PeriodRow]:
                 parts["quarter"],
                 parts["half"],
                 period_score(parts, weights),
+                missing=missing,
             )
         )
     ranks = {k: r for k, _s, r in competition_ranks((row.key, row.score) for row in out)}

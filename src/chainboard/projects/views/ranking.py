@@ -49,13 +49,16 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已计算 {month:%Y年%m月} 月评比")
         return redirect(f"{request.path}?month={month:%Y-%m}&scope={scope}")
     rows = ranking.ranking_with_moves(month, scope=scope)
+    method = ranking.ranking_method_get()
     context = {
         "month": month,
         "scope": scope,
         "rows": rows,
         "months": ranking.ranking_months(),
-        "components": ranking.COMPONENTS,
-        "method": ranking.ranking_method_get(),
+        "score_labels": ranking.SCORE_LABELS,
+        "missing": ranking.MISSING,
+        "method": method,
+        "method_rows": ranking.method_rows(method),
         "chart": charts.ranking_stack(
             [r.label for r in rows], [r.scores for r in rows], ranking.COMPONENTS
         ),
