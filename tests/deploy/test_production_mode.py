@@ -223,7 +223,8 @@ def test_serve_answers_with_debug_off(config: Path, tmp_path: Path) -> None:
                 assert server.poll() is None, server.stdout.read() if server.stdout else ""
                 assert time.monotonic() < deadline, "chainboard serve did not start in 240 s"
                 time.sleep(0.5)
-        assert status == 200 and '"database": "ok"' in body
+        # no `chainboard worker` runs beside this server: healthy database, failing task worker
+        assert status == 503 and '"database": "ok"' in body and '"tasks": "fail"' in body
 
         status, _, body = _get(f"{base}/accounts/login/", **https)
         assert status == 200 and "登录" in body
