@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chainboard.api import api
-from chainboard.core.views import healthz
+from chainboard.core.views import favicon, healthz
 
 # Error pages: Chinese HTML, or {code, message} JSON under /api/ (templates 400/403/404/500.html).
 handler400 = "chainboard.core.views.bad_request"
@@ -25,4 +25,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
