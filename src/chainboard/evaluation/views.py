@@ -21,7 +21,7 @@ from chainboard.accounts.scope import (
 )
 from chainboard.accounts.services import security_event_record
 from chainboard.core.downloads import download
-from chainboard.core.errors import NotFound
+from chainboard.core.errors import DomainError, NotFound
 from chainboard.enterprises.models import QualificationKind
 from chainboard.evaluation import charts, exports, selectors, services, tasks
 from chainboard.evaluation.models import EvaluationRun
@@ -261,11 +261,14 @@ def run_bulletin(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _year(request: HttpRequest) -> int:
-    """``?year=`` if it is a number, else the latest year with figures in the user's scope."""
-    try:
-        return int(request.GET["year"])
-    except (KeyError, ValueError):
+    """``?year=`` between 2000 and 2100 (a number outside: 400, never a date overflow like
+    ``?year=0``); absent or not a number: the latest year with figures in the user's scope."""
+    text = request.GET.get("year", "").strip()
+    if not text.isascii() or not text.lstrip("-").isdigit():
         return selectors.default_year(user=request.user)
+    if not 2000 <= int(text) <= 2100:
+        raise DomainError(f"年份应为 2000–2100 之间的四位数字：{text}", fields={"year": text})
+    return int(text)
 
 
 @login_required
