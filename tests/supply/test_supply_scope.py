@@ -92,6 +92,23 @@ def test_county_cannot_name_an_out_of_scope_supplier(net, stored, ningjin_user, 
     assert r.status_code == 400
 
 
+def test_county_cannot_remove_a_region_of_one_or_two_hidden_firms(  # type: ignore[no-untyped-def]
+    net, stored, ningjin_user, admin_user, login
+):
+    """Removing 苏州 (only E) or 沙河 (B and D) would show those firms' own sales to a 宁晋 user:
+    refused without a figure. The user's own county, and any region for an admin, still work."""
+    url = f"/chains/{net.chain.pk}/supply/shock/"
+    client = login(ningjin_user)
+    for region in ("320500", "130582"):
+        html = client.post(url, {"region": region}, HTTP_HX_REQUEST="true").content.decode()
+        assert "shock-summary" not in html and "万元" not in html
+        assert "少于 3 家" in html
+    html = client.post(url, {"region": "130528"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "shock-summary" in html
+    html = login(admin_user).post(url, {"region": "320500"}, HTTP_HX_REQUEST="true")
+    assert "shock-summary" in html.content.decode()
+
+
 def test_county_cannot_see_another_countys_chain_or_runs(
     net, ningjin_user, shahe_user, login, xingtai
 ):  # type: ignore[no-untyped-def]

@@ -49,10 +49,37 @@ class ShockView:
     labels: dict[str, Any] = field(default_factory=dict)
 
 
+# an aggregate over firms the user may not see covers at least this many of them
+MIN_HIDDEN_FIRMS = 3
+
+
 def parse_suppliers(text: str) -> list[str]:
     """USCCs separated by spaces, commas or new lines, upper-case, de-duplicated in order."""
     out = [u.strip().upper() for u in _SPLIT.split(text or "") if u.strip()]
     return list(dict.fromkeys(out))
+
+
+def _refuse_disclosing_region(*, user: Any, run: SupplyRun, region_code: str) -> None:
+    """Refuse a region whose removal would show one or two hidden firms' own figures.
+
+    Removing a region shows what its firms sold into the network (removed sales, purchases at
+    risk). Where the user may not see some of those firms and there are fewer than
+    ``MIN_HIDDEN_FIRMS`` of them, the aggregate is in effect one firm's (or two firms') data.
+    Our rule, after the usual minimum-count threshold of statistical disclosure control: an
+    aggregate over firms the user may not see needs at least three of them.
+    """
+    in_region = set(
+        SupplyFirm.objects.filter(
+            run=run, region_code__startswith=region_prefix(region_code)
+        ).values_list("pk", flat=True)
+    )
+    hidden = in_region - selectors.visible_firm_ids(user, in_region)
+    if 0 < len(hidden) < MIN_HIDDEN_FIRMS:
+        raise DomainError(
+            "该地区在本批次网络中的企业有不在您管辖范围内的，且少于 3 家，"
+            "模拟结果会显示个别企业的数据，不予模拟；请改为填写您管辖范围内的供应商",
+            fields={"region": region_code},
+        )
 
 
 def shock_simulate(
@@ -77,6 +104,7 @@ def shock_simulate(
         region = Region.objects.filter(pk=region_code).first()
         if region is None:
             raise DomainError(f"未知的行政区划代码 {region_code}", fields={"region": region_code})
+        _refuse_disclosing_region(user=user, run=run, region_code=region_code)
     known = dict(SupplyFirm.objects.filter(run=run, uscc__in=suppliers).values_list("uscc", "pk"))
     visible = selectors.visible_firm_ids(user, set(known.values()))
     # one message whether a USCC is absent or out of scope: the network's membership stays hidden
