@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.db.models.signals import post_migrate
 from hypothesis import Phase, settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -73,6 +74,27 @@ def shahe_user(shahe):  # type: ignore[no-untyped-def]
     from tests.factories import UserFactory
 
     return UserFactory(username="shahe", role="region_staff", scope_region=shahe)
+
+
+def _reload_reference_data(sender, using="default", **kwargs):  # type: ignore[no-untyped-def]
+    """After every flush (a transactional test's teardown sends ``post_migrate``), put back the
+    regions and GB/T 4754 codes the data migrations loaded: tests that run after a transactional
+    one — in any order, and module-scoped fixtures that work outside a test's transaction — find
+    the reference data where a migrated database has it."""
+    if sender.label not in ("geo", "industries"):
+        return
+    from chainboard.geo.loaders import load_regions
+    from chainboard.geo.models import Region
+    from chainboard.industries.loaders import load_industry_codes
+    from chainboard.industries.models import IndustryCode
+
+    if sender.label == "geo" and not Region.objects.using(using).exists():
+        load_regions(Region)
+    if sender.label == "industries" and not IndustryCode.objects.using(using).exists():
+        load_industry_codes(IndustryCode)
+
+
+post_migrate.connect(_reload_reference_data, dispatch_uid="chainboard-tests-reference-data")
 
 
 @pytest.fixture(autouse=True)
