@@ -126,12 +126,17 @@ def _fresh_cache():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run_worker(settings, tmp_path):  # type: ignore[no-untyped-def]
+def run_worker(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """``run_worker()``: run ``chainboard worker --batch`` in this process until the queue is
     empty — the real django-tasks-db backend and worker, result files under ``tmp_path``."""
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
 
     settings.JOBS_DIR = tmp_path / "jobs"
+    # As Django's test client does for requests: the worker's close_old_connections() would drop
+    # the connection holding the test's transaction (on PostgreSQL every later query then fails
+    # with "the connection is closed"); a real worker runs in autocommit and keeps it.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> None:
         call_command("worker", "--batch", "--worker-id", "test-worker", verbosity=0)
