@@ -199,8 +199,9 @@ def _is_number(text: str) -> bool:
 
 
 def test_every_export_is_safe_and_named_in_chinese(
-    admin_client: Client, city: dict[str, Any]
+    admin_client: Client, city: dict[str, Any], run_worker: Any
 ) -> None:
+    # run_worker keeps the test's connection open when the bulletin's job runs (PostgreSQL)
     problems: list[str] = []
     for key, (build, planted) in ENDPOINTS.items():
         url = build(admin_client, city)
