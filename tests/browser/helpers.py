@@ -58,24 +58,10 @@ def chart_option(page: Any, selector: str) -> dict[str, Any]:
 
 
 def pdf_fonts(body: bytes) -> set[tuple[str, bool]]:
-    """(base font name, embedded?) of every font on every page of a PDF."""
-    from pypdf import PdfReader
+    """(font name, embedded?) of every font on every page of a PDF (``tests/pdfs.py``)."""
+    from tests.pdfs import pdf_fonts as fonts
 
-    out: set[tuple[str, bool]] = set()
-    for page in PdfReader(io.BytesIO(body)).pages:
-        resources = page["/Resources"]
-        fonts = [f.get_object() for f in resources.get("/Font", {}).values()]
-        for xobj in resources.get("/XObject", {}).values():
-            sub = xobj.get_object().get("/Resources", {})
-            fonts += [f.get_object() for f in sub.get("/Font", {}).values()]
-        for font in fonts:
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is None and "/DescendantFonts" in font:
-                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor is not None else {}
-            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-            out.add((str(font["/BaseFont"]), embedded))
-    return out
+    return set(fonts(body).items())
 
 
 def pdf_text(body: bytes, page: int = 0) -> str:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from tests.evaluation.conftest import login
 from tests.factories import UserFactory
+from tests.pdfs import assert_cjk_sc_fonts
 
 from chainboard.evaluation.models import EvaluationRun
 from chainboard.jobs.models import Job
@@ -52,6 +53,10 @@ def test_bulletin_pdf_is_made_by_a_job_and_downloaded_with_its_chinese_name(
     pdf = c.get(download)
     body = b"".join(pdf.streaming_content)
     assert body.startswith(b"%PDF") and "filename*=UTF-8''%E4%BA%A9" in pdf["Content-Disposition"]
+    # issue 15: the chart's 汉字 were set in the Japanese face and its digits and the page numbers
+    # in DejaVu; now one Noto CJK SC family, every font embedded
+    fonts = assert_cjk_sc_fonts(body)
+    assert "Noto-Serif-CJK-SC-Bold" in fonts and "Noto-Sans-CJK-SC" in fonts
 
 
 def test_bad_input_starts_no_job(small_city, city_analyst, firm_user, ningjin):

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 from tests.factories import ProjectFactory
+from tests.pdfs import assert_cjk_sc_fonts
 
 from chainboard.projects import reports, services
 from chainboard.projects.selectors import ranking
@@ -120,7 +121,9 @@ def test_weekly_report_counts(pool, city_analyst) -> None:  # type: ignore[no-un
 def _pdf_text(response) -> str:  # type: ignore[no-untyped-def]
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    body = b"".join(response.streaming_content)
+    assert_cjk_sc_fonts(body)  # one Noto CJK SC family, embedded (chainboard.core.pdf)
+    pdf = PdfReader(io.BytesIO(body))
     return "".join(page.extract_text() for page in pdf.pages)
 
 

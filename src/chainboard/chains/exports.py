@@ -6,11 +6,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from django.http import HttpRequest
-from django.template.loader import render_to_string
-
 from chainboard.chains import charts, selectors
 from chainboard.chains.models import Chain
+from chainboard.core.models import site_setting_get
+from chainboard.core.pdf import render_pdf
 from chainboard_analytics.exports import Col, Workbook
 
 STAGES = charts.STAGE_TITLES
@@ -152,21 +151,18 @@ def chain_workbook(*, user: selectors.AnyUser, chain: Chain, year: int | None) -
     return Path(name)
 
 
-def chain_brief_pdf(*, request: HttpRequest, chain: Chain, year: int | None) -> bytes:
-    """One A4 landscape page: key figures, the panorama (SVG) and the gap list; CJK fonts embedded."""
-    from weasyprint import HTML
-
-    p = selectors.chain_panorama(user=request.user, chain=chain, year=year)
-    svg = charts.panorama_svg(p)
-    html = render_to_string(
+def chain_brief_pdf(*, user: selectors.AnyUser, chain: Chain, year: int | None) -> bytes:
+    """One A4 landscape page: key figures, the panorama (SVG) and the gap list, in ``user``'s
+    scope (``core.pdf``: Noto CJK SC embedded). Made by a background job (``chains.tasks``)."""
+    p = selectors.chain_panorama(user=user, chain=chain, year=year)
+    return render_pdf(
         "chains/brief.html",
         {
             "chain": chain,
             "p": p,
-            "svg": svg,
+            "svg": charts.panorama_svg(p),
             "gaps": p.gaps[:16],
             "more_gaps": max(0, len(p.gaps) - 16),
+            "demo_data": site_setting_get("demo_data") == "1",
         },
-        request=request,
     )
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()

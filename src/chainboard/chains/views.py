@@ -195,7 +195,7 @@ def export_svg(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def brief_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     chain = _chain(request, pk)
-    pdf = exports.chain_brief_pdf(request=request, chain=chain, year=_year(request))
+    pdf = exports.chain_brief_pdf(user=request.user, chain=chain, year=_year(request))
     return download(pdf, f"{chain.region.name}{chain.name}简报.pdf", inline=True)
 
 

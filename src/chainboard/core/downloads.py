@@ -1,7 +1,7 @@
 """Download responses with Chinese file names (RFC 6266 ``filename*=UTF-8''...``).
 
 Every export view returns :func:`download`; the file itself comes from
-:mod:`chainboard_analytics.exports` (xlsx/CSV) or WeasyPrint (PDF).
+:mod:`chainboard_analytics.exports` (xlsx/CSV) or :mod:`chainboard.core.pdf` (PDF).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
-"""The PDF bulletin 亩均效益评价结果公告 of a run (WeasyPrint, Noto CJK fonts from the system)."""
+"""The PDF bulletin 亩均效益评价结果公告 of a run (``core.pdf.render_pdf``: one Noto CJK SC family)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from chainboard.core.pdf import render_pdf, svg_open
 from chainboard.evaluation import selectors
 from chainboard.evaluation.charts import CLASS_COLORS, OTHER
 from chainboard.evaluation.models import EvaluationRun
@@ -18,9 +18,7 @@ def _svg_stack(rows: list[dict[str, Any]], classes: list[str]) -> str:
     width, bar_h, gap, left = 640, 16, 6, 110
     peak = max([sum(r["counts"].values()) for r in rows] + [1])
     height = len(rows) * (bar_h + gap) + 30
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-size="11">'
-    ]
+    parts = [svg_open(width, height, font_size=11)]
     for i, r in enumerate(rows):
         y = i * (bar_h + gap)
         parts.append(f'<text x="{left - 6}" y="{y + 12}" text-anchor="end">{r["label"]}</text>')
@@ -46,8 +44,6 @@ def _svg_stack(rows: list[dict[str, Any]], classes: list[str]) -> str:
 
 
 def render_bulletin(*, run: EvaluationRun, user: Any, method: MuMethod) -> bytes:
-    from weasyprint import HTML
-
     results = selectors.result_list(user=user, run=run)
     classes = method.class_order()
     shown = classes + (
@@ -64,7 +60,7 @@ def render_bulletin(*, run: EvaluationRun, user: Any, method: MuMethod) -> bytes
             results.filter(group=g.id, klass=classes[-1]).order_by("rank", "enterprise__uscc")
         )
         groups.append((g, a_list, d_list))
-    html = render_to_string(
+    return render_pdf(
         "evaluation/bulletin.html",
         {
             "run": run,
@@ -82,4 +78,3 @@ def render_bulletin(*, run: EvaluationRun, user: Any, method: MuMethod) -> bytes
             "today": timezone.localdate(),
         },
     )
-    return HTML(string=html).write_pdf()

@@ -8,7 +8,7 @@
 * 月评比通报 — the monthly ranking bulletin: stored ranking rows with components and moves,
   alerts per county and the task summary. xlsx and PDF.
 
-PDFs are HTML rendered by WeasyPrint with the system's Noto CJK fonts (``fonts-noto-cjk``).
+PDFs go through ``core.pdf.render_pdf`` (WeasyPrint, one Noto CJK SC family, fonts checked).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, Sum
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from chainboard.core.pdf import render_pdf, svg_open
 from chainboard.projects import selectors
 from chainboard.projects.models import Project, ProjectUpdate, RankingScope, YearPlan, week_start
 from chainboard.projects.selectors import ranking
@@ -388,7 +388,7 @@ def weekly_workbook(report: WeeklyReport) -> io.BytesIO:
 
 
 def weekly_pdf(report: WeeklyReport) -> bytes:
-    return _pdf("projects/pdf/weekly.html", {"r": report})
+    return render_pdf("projects/pdf/weekly.html", {"r": report})
 
 
 # --- 月评比通报 -----------------------------------------------------------------------------
@@ -492,7 +492,7 @@ def monthly_workbook(report: MonthlyReport) -> io.BytesIO:
 
 
 def monthly_pdf(report: MonthlyReport) -> bytes:
-    return _pdf(
+    return render_pdf(
         "projects/pdf/monthly.html",
         {"r": report, "svg": _score_svg(report.rows), "score_labels": ranking.SCORE_LABELS},
     )
@@ -503,9 +503,7 @@ def _score_svg(rows: list[ranking.RankRow]) -> str:
     width, bar_h, gap, left = 640, 14, 5, 90
     peak = max([float(r.score) for r in rows] + [1.0])
     height = len(rows) * (bar_h + gap) + 10
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-size="10" font-family="Noto Sans CJK SC">'
-    ]
+    parts = [svg_open(width, height, font_size=10)]
     for i, r in enumerate(rows):
         y = i * (bar_h + gap)
         w = (width - left - 50) * float(r.score) / peak
@@ -515,9 +513,3 @@ def _score_svg(rows: list[ranking.RankRow]) -> str:
         parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 11}">{r.score}</text>')
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_to_string(template, context)).write_pdf()
