@@ -33,14 +33,25 @@ venv: .venv/bin/python
 venv-test: .venv/bin/python
 	$(UV) pip install -q --python $(PY) -e '.[dev,spark]'
 
-assets: $(VENDOR)/echarts.min.js $(VENDOR)/htmx.min.js
+# static/vendor/<file> ← its npm package (package.json): ECharts, htmx, Swagger UI for /api/docs.
+# The stylesheet's source map is copied too: collectstatic's manifest storage follows its
+# sourceMappingURL comment and fails on a missing file.
+VENDOR_FROM_echarts.min.js := node_modules/echarts/dist/echarts.min.js
+VENDOR_FROM_htmx.min.js := node_modules/htmx.org/dist/htmx.min.js
+VENDOR_FROM_swagger-ui-bundle.js := node_modules/swagger-ui-dist/swagger-ui-bundle.js
+VENDOR_FROM_swagger-ui.css := node_modules/swagger-ui-dist/swagger-ui.css
+VENDOR_FROM_swagger-ui.css.map := node_modules/swagger-ui-dist/swagger-ui.css.map
+VENDOR_FILES := $(patsubst VENDOR_FROM_%,$(VENDOR)/%,$(filter VENDOR_FROM_%,$(.VARIABLES)))
+
+assets: $(VENDOR_FILES)
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-$(VENDOR)/%.min.js: node_modules/.package-lock.json
+# re-copied whenever `npm ci` ran (package.json or the lock file changed) or the copy is missing
+$(VENDOR_FILES): $(VENDOR)/%: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)
-	cp node_modules/echarts/dist/echarts.min.js node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp $(VENDOR_FROM_$*) $@
 
 system-deps:  ## Debian packages the tests need (chromium for browser tests, CJK fonts, Java for Spark)
 	scripts/system-deps.sh

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.security import django_auth
 
 from chainboard.accounts.api import router as regions_router
@@ -24,12 +27,33 @@ from chainboard.supply.api import router as supply_router
 
 log = logging.getLogger("chainboard.api")
 
+
+class LocalSwagger(Swagger):
+    """``/api/docs``: Swagger UI from the npm package ``swagger-ui-dist`` (copied to
+    ``static/vendor/`` by ``make assets``, like ECharts), never a CDN and never ninja's own copy.
+
+    ninja renders its CDN template unless ``ninja`` is an installed app; this page always renders
+    ``templates/api/docs.html`` with Django, so ``ninja`` stays out of ``INSTALLED_APPS``.
+    """
+
+    template = "api/docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        context = {
+            "swagger_settings": {**self.settings, "url": self.get_openapi_url(api, kwargs)},
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="chainboard API",
     version="1",
     description="产业链挂图作战平台 API。所有查询均按当前用户的管辖范围过滤。",
     auth=django_auth,
     urls_namespace="api",
+    docs=LocalSwagger(settings={"validatorUrl": None, "defaultModelsExpandDepth": -1}),
 )
 api.add_router("/enterprises/", enterprises_router)
 api.add_router("/regions/", regions_router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -238,6 +239,15 @@ def test_serve_answers_with_debug_off(config: Path, tmp_path: Path) -> None:
         status, content_type, body = _get(f"{base}/api/no-such-endpoint", **https)
         assert status == 404 and content_type.startswith("application/json")
         assert json.loads(body) == {"code": "not_found", "message": "未找到请求的内容"}
+
+        # /api/docs with the manifest storage: Swagger UI's hashed copies are collected and served
+        status, _, body = _get(f"{base}/api/docs", **https)
+        assert status == 200
+        for name in ("vendor/swagger-ui-bundle.js", "vendor/swagger-ui.css", "js/api-docs.js"):
+            stem, _, suffix = name.rpartition(".")
+            hashed = re.search(rf'"(/static/{re.escape(stem)}\.[0-9a-f]{{12}}\.{suffix})"', body)
+            assert hashed, name
+            assert _get(f"{base}{hashed[1]}", **https)[0] == 200
 
         status, _, _ = _get(f"{base}/accounts/login/")  # plain http → redirected to https
         assert status == 301

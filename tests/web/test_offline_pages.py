@@ -4,7 +4,9 @@ docs come from local static files, and /favicon.ico answers."""
 from __future__ import annotations
 
 import io
+import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -110,16 +112,56 @@ def test_no_page_references_a_url_outside_the_app(demo_admin) -> None:  # type: 
     assert found == {}
 
 
-def test_api_docs_load_swagger_from_local_static(demo_admin) -> None:  # type: ignore[no-untyped-def]
-    html = demo_admin.get("/api/docs").content.decode()
-    assert "/static/ninja/swagger-ui-bundle.js" in html
-    assert "/static/ninja/swagger-ui.css" in html
-    assert "cdn" not in html.lower()
-    assert "/static/favicon.svg" in html  # our icon (templates/ninja/favicons.html), not ninja's
-    for path in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js", "ninja/swagger-ui.css"):
-        from django.contrib.staticfiles import finders
+def local_asset_urls(html: str) -> list[str]:
+    """Every script, stylesheet and icon ``html`` loads (the links a browser fetches itself)."""
+    parser = _Links()
+    parser.feed(html)
+    return [
+        url
+        for tag, name, url in parser.urls
+        if (tag, name) in {("script", "src"), ("link", "href")}
+    ]
 
-        assert finders.find(path), path
+
+def test_api_docs_load_swagger_ui_from_the_npm_copy(client) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/api/docs").content.decode()
+    assets = local_asset_urls(html)
+    # Swagger UI itself from static/vendor (npm swagger-ui-dist via `make assets`), our own
+    # start-up script and icon; nothing from django-ninja's copy, nothing from outside
+    assert sorted(assets) == [
+        "/static/favicon.ico",
+        "/static/favicon.svg",
+        "/static/js/api-docs.js",
+        "/static/vendor/swagger-ui-bundle.js",
+        "/static/vendor/swagger-ui.css",
+    ]
+    assert external_urls(html) == [] and "cdn" not in html.lower()
+    assert "/static/ninja/" not in html
+    for url in assets:
+        assert finders.find(url.removeprefix("/static/")), url
+    # collectstatic's manifest storage follows the stylesheet's sourceMappingURL: the map is there
+    assert finders.find("vendor/swagger-ui.css.map")
+    # the settings Swagger UI starts on: this server's OpenAPI document, no online validator
+    settings_json = html.split('id="swagger-settings" type="application/json">')[1].split("<")[0]
+    settings = json.loads(settings_json)
+    assert settings["url"] == "/api/openapi.json" and settings["validatorUrl"] is None
+
+
+def test_swagger_ui_copy_is_the_locked_npm_version() -> None:
+    """static/vendor/swagger-ui-bundle.js is the swagger-ui-dist of package-lock.json."""
+    root = Path(__file__).resolve().parents[2]
+    lock = json.loads((root / "package-lock.json").read_text())
+    version = lock["packages"]["node_modules/swagger-ui-dist"]["version"]
+    declared = json.loads((root / "package.json").read_text())["dependencies"]
+    assert "swagger-ui-dist" in declared
+    installed = root / "node_modules" / "swagger-ui-dist" / "package.json"
+    if installed.exists():  # node_modules is there wherever `make assets` ran
+        assert json.loads(installed.read_text())["version"] == version
+        bundle = root / "src/chainboard/static/vendor/swagger-ui-bundle.js"
+        source = installed.parent / "swagger-ui-bundle.js"
+        assert bundle.read_bytes() == source.read_bytes()
 
 
 def test_favicon_is_served_and_linked(client) -> None:  # type: ignore[no-untyped-def]

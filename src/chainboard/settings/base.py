@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
-    "ninja",  # /api/docs loads Swagger UI from ninja's own static files, not its CDN template
     "chainboard.core",
     "chainboard.accounts",
     "chainboard.jobs",
