@@ -8,11 +8,15 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
 from tests.factories import EnterpriseFactory
 from tests.pdfs import assert_cjk_sc_fonts
 
 from chainboard.chains import services
 from chainboard.chains.models import EnterpriseNode, LinkState
+from chainboard.jobs.models import Job
 
 
 @pytest.fixture
@@ -136,10 +140,38 @@ def test_svg_and_pdf_exports(client, city_analyst, linked):
     assert svg["Content-Type"].startswith("image/svg+xml")
     text = svg.content.decode()
     assert text.startswith("<svg") and "电力电缆" in text and "缺失" in text
-    pdf = c.get(f"/chains/{linked.pk}/brief.pdf")
-    assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
-    assert_cjk_sc_fonts(pdf.content)  # pypdf, and pdffonts (poppler-utils) where installed
+
+
+def test_pdf_brief_is_a_job(client, city_analyst, ningjin_user, linked, shahe_glass, run_worker):
+    c = login(client, city_analyst)
+    url = f"/chains/{linked.pk}/brief.pdf"
+    assert f'action="{url}"' in c.get(f"/chains/{linked.pk}/").content.decode()  # the nav form
+    assert c.get(url).status_code == 405  # a job is started by POST
+    response = c.post(url, {"year": "2024"})
+    job = Job.objects.get()
+    assert response.url == reverse("jobs:detail", args=[job.pk]) and job.kind == "chain_brief"
+    assert job.params == {"chain": linked.pk, "year": 2024} and job.status == "queued"
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "done" and job.result_name == f"{linked.region.name}{linked.name}简报.pdf"
+    pdf = c.get(reverse("jobs:download", args=[job.pk]))
+    body = b"".join(pdf.streaming_content)
+    assert pdf["Content-Type"] == "application/pdf" and body.startswith(b"%PDF")
+    assert_cjk_sc_fonts(body)  # pypdf, and pdffonts (poppler-utils) where installed
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    assert "产业链简报" in text and "电力电缆" in text
+    # another user (another scope) cannot see the job or its file
+    county = login(Client(), ningjin_user)
+    assert county.get(reverse("jobs:download", args=[job.pk])).status_code == 404
+
+
+def test_pdf_brief_bad_input_starts_no_job(client, ningjin_user, linked, shahe_glass):
+    c = login(client, ningjin_user)
+    bad_year = c.post(f"/chains/{linked.pk}/brief.pdf", {"year": "99999"})
+    assert bad_year.status_code == 400 and "年份应为" in bad_year.content.decode()
+    assert c.post(f"/chains/{shahe_glass.pk}/brief.pdf").status_code == 404  # another county's
+    assert c.post("/chains/987654/brief.pdf").status_code == 404
+    assert not Job.objects.exists()
 
 
 def test_gap_targets_come_from_outside_the_chain_region(

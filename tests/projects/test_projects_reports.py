@@ -9,11 +9,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 from tests.factories import ProjectFactory
 from tests.pdfs import assert_cjk_sc_fonts
 
+from chainboard.jobs.models import Job
 from chainboard.projects import reports, services
 from chainboard.projects.selectors import ranking
 
@@ -118,16 +120,26 @@ def test_weekly_report_counts(pool, city_analyst) -> None:  # type: ignore[no-un
     assert [p.code for p in r.missing] == ["NJ-2"]
 
 
-def _pdf_text(response) -> str:  # type: ignore[no-untyped-def]
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    body = b"".join(response.streaming_content)
+def _pdf_job(client, url, data, run_worker) -> tuple[Job, str]:  # type: ignore[no-untyped-def]
+    """POST the PDF button: a job and its page (nothing rendered in the request); run the worker;
+    download the file: (job, text of the PDF)."""
+    before = set(Job.objects.values_list("pk", flat=True))
+    response = client.post(url, data)
+    job = Job.objects.exclude(pk__in=before).get()
+    assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
+    assert job.status == "queued" and "排队中" in client.get(response.url).content.decode()
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    body = b"".join(download.streaming_content)
     assert_cjk_sc_fonts(body)  # one Noto CJK SC family, embedded (chainboard.core.pdf)
     pdf = PdfReader(io.BytesIO(body))
-    return "".join(page.extract_text() for page in pdf.pages)
+    return job, "".join(page.extract_text() for page in pdf.pages)
 
 
-def test_weekly_xlsx_and_pdf(pool, city_analyst, ningjin_user) -> None:  # type: ignore[no-untyped-def]
+def test_weekly_xlsx_and_pdf(pool, city_analyst, ningjin_user, run_worker) -> None:  # type: ignore[no-untyped-def]
     client = _client(city_analyst)
     response = client.get("/projects/reports/weekly.xlsx?week=2025-03-12")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -136,15 +148,35 @@ def test_weekly_xlsx_and_pdf(pool, city_analyst, ningjin_user) -> None:  # type:
     assert [r[0] for r in rows] == ["宁晋县", "沙河市", "合计"]
     assert rows[2][1:6] == (3, 2, 1, 1, 1)
     assert book["未报项目"]["B2"].value == "NJ-2"
-    text = _pdf_text(client.get("/projects/reports/weekly.pdf?week=2025-03-12"))
+    url = "/projects/reports/weekly.pdf"
+    assert client.get(url + "?week=2025-03-12").status_code == 405  # a job is started by POST
+    job, text = _pdf_job(client, url, {"week": "2025-03-12"}, run_worker)
+    assert job.result_name == "周调度表-2025-03-10.pdf" and job.params == {"week": "2025-03-10"}
     assert "重点项目周调度表" in text
     assert "宁晋县" in text and "沙河市" in text and "施工用电未接通" in text
-    text = _pdf_text(_client(ningjin_user).get("/projects/reports/weekly.pdf?week=2025-03-12"))
-    assert "宁晋县" in text and "沙河" not in text
+    county = _client(ningjin_user)
+    job, text = _pdf_job(county, url, {"week": "2025-03-12"}, run_worker)
+    assert "宁晋县" in text and "沙河" not in text  # built over the starter's scope
+    assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 404  # not theirs
     assert client.get("/projects/reports/weekly.doc").status_code == 404
 
 
-def test_monthly_xlsx_and_pdf(pool, city_analyst) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("url", "data", "message"),
+    [
+        ("/projects/reports/weekly.pdf", {"week": "9999-12-31"}, "周格式应为 YYYY-MM-DD"),
+        ("/projects/reports/weekly.pdf", {"week": "2025-02-30"}, "周格式应为 YYYY-MM-DD"),
+        ("/projects/reports/monthly.pdf", {"month": "2025-00"}, "月份格式应为 YYYY-MM"),
+        ("/projects/reports/monthly.pdf", {"month": "0-1"}, "月份格式应为 YYYY-MM"),
+    ],
+)
+def test_a_bad_period_is_a_400_before_any_job(city_analyst, url, data, message) -> None:  # type: ignore[no-untyped-def]
+    response = _client(city_analyst).post(url, data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_monthly_xlsx_and_pdf(pool, city_analyst, run_worker) -> None:  # type: ignore[no-untyped-def]
     client = _client(city_analyst)
     response = client.get("/projects/reports/monthly.xlsx?month=2025-03")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -154,7 +186,8 @@ def test_monthly_xlsx_and_pdf(pool, city_analyst) -> None:  # type: ignore[no-un
     stored = ranking.ranking_with_moves(d(2025, 3, 1))
     assert [(r[0], r[3], r[4]) for r in rows] == [(s.rank, s.label, float(s.score)) for s in stored]
     assert {r[1] for r in rows} <= {0, 1, -1}  # moves against February
-    text = _pdf_text(client.get("/projects/reports/monthly.pdf?month=2025-03"))
+    job, text = _pdf_job(client, "/projects/reports/monthly.pdf", {"month": "2025-03"}, run_worker)
+    assert job.result_name == "月评比通报-2025年3月.pdf"
     assert "2025年3月重点项目建设月评比通报" in text
     assert "宁晋县" in text and "沙河市" in text and "位列第一" in text
 
@@ -162,3 +195,4 @@ def test_monthly_xlsx_and_pdf(pool, city_analyst) -> None:  # type: ignore[no-un
 def test_reports_page(pool, city_analyst) -> None:  # type: ignore[no-untyped-def]
     page = _client(city_analyst).get("/projects/reports/").content.decode()
     assert "产业链发展项目情况表" in page and "/projects/reports/weekly.pdf" in page
+    assert 'method="post" action="/projects/reports/weekly.pdf"' in page

@@ -110,11 +110,11 @@ def _errors_batch(client: Client) -> int:
     return int(match.group(1))
 
 
-def _job_download(client: Client, start: str, pk: int) -> str:
-    """Start a background job (e.g. the bulletin PDF), run the worker once: its download URL."""
+def _job_download(client: Client, url: str, data: dict[str, Any] | None = None) -> str:
+    """Start a background job (a PDF) by POSTing ``url``, run the worker: its download URL."""
     from django.core.management import call_command
 
-    response = client.post(reverse(start, args=[pk]))
+    response = client.post(url, data or {})
     assert response.status_code == 302, response.content[:500]
     call_command("worker", "--batch", verbosity=0)
     return response["Location"].rstrip("/") + "/download"
@@ -125,10 +125,16 @@ Endpoint = Callable[[Client, dict[str, Any]], str]
 ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
     "chains:export_xlsx": (lambda c, d: reverse("chains:export_xlsx", args=[d["chain"].pk]), True),
     "chains:export_svg": (lambda c, d: reverse("chains:export_svg", args=[d["chain"].pk]), True),
-    "chains:brief": (lambda c, d: reverse("chains:brief", args=[d["chain"].pk]), False),
+    "chains:brief": (
+        lambda c, d: _job_download(c, reverse("chains:brief", args=[d["chain"].pk])),
+        False,
+    ),
     "enterprises:export": (lambda c, d: reverse("enterprises:export"), True),
     "evaluation:export": (lambda c, d: reverse("evaluation:export", args=[d["run"].pk]), True),
-    "jobs:download": (lambda c, d: _job_download(c, "evaluation:bulletin", d["run"].pk), False),
+    "jobs:download": (
+        lambda c, d: _job_download(c, reverse("evaluation:bulletin", args=[d["run"].pk])),
+        False,
+    ),
     "evaluation:tiers?export": (
         lambda c, d: reverse("evaluation:tiers") + "?export=1&status=far&year=2025",
         True,
@@ -143,7 +149,9 @@ ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
         True,
     ),
     "projects:report_weekly.pdf": (
-        lambda c, d: reverse("projects:report_weekly", args=["pdf"]) + f"?week={d['week']}",
+        lambda c, d: _job_download(
+            c, reverse("projects:report_weekly", args=["pdf"]), {"week": d["week"]}
+        ),
         False,
     ),
     "projects:report_monthly": (
@@ -151,7 +159,7 @@ ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
         False,
     ),
     "projects:report_monthly.pdf": (
-        lambda c, d: reverse("projects:report_monthly", args=["pdf"]),
+        lambda c, d: _job_download(c, reverse("projects:report_monthly", args=["pdf"])),
         False,
     ),
 }

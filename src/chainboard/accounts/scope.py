@@ -221,6 +221,21 @@ def evaluation_run_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     return Q()
 
 
+def job_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """Background jobs (chainboard.jobs): superusers see every job; anyone else the jobs they
+    started while their scope is still the one the job ran in — a job's file is made from what
+    that scope sees (a county's 周调度表, a chain brief), so a user moved to another county or
+    role no longer sees the jobs of the old one (jobs from before the scope was recorded: their
+    starter)."""
+    u = _user(user)
+    if u is None:
+        return NOTHING
+    if u.is_superuser:
+        return Q()
+    same_scope = Q(**{f"{prefix}scope_key": scope_key(u)}) | Q(**{f"{prefix}scope_key": ""})
+    return Q(**{f"{prefix}started_by": u}) & same_scope
+
+
 # --- capabilities: what a user may do ---------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from chainboard.chains import charts, selectors
@@ -151,10 +152,18 @@ def chain_workbook(*, user: selectors.AnyUser, chain: Chain, year: int | None) -
     return Path(name)
 
 
-def chain_brief_pdf(*, user: selectors.AnyUser, chain: Chain, year: int | None) -> bytes:
+def chain_brief_pdf(
+    *,
+    user: selectors.AnyUser,
+    chain: Chain,
+    year: int | None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> bytes:
     """One A4 landscape page: key figures, the panorama (SVG) and the gap list, in ``user``'s
     scope (``core.pdf``: Noto CJK SC embedded). Made by a background job (``chains.tasks``)."""
     p = selectors.chain_panorama(user=user, chain=chain, year=year)
+    if progress is not None:
+        progress(1, 2, "排版生成 PDF")
     return render_pdf(
         "chains/brief.html",
         {

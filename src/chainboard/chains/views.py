@@ -13,14 +13,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from chainboard.accounts.scope import authenticated
 from chainboard.accounts.services import security_event_record
-from chainboard.chains import charts, clusters, exports, selectors, services
+from chainboard.chains import charts, clusters, exports, selectors, services, tasks
 from chainboard.chains.models import Chain, LinkState
 from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
 from chainboard.core.locking import posted_version
+from chainboard.jobs.services import job_start
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -193,10 +195,23 @@ def export_svg(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
+@require_POST
 def brief_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Start the PDF brief as a background job (``chains.tasks``); the job page offers it."""
+    text = (request.POST.get("year") or "").strip()
+    if text and not (text.isdigit() and 2000 <= int(text) <= 2100):
+        raise DomainError(f"年份应为 2000–2100 之间的四位数字：{text}", fields={"year": text})
     chain = _chain(request, pk)
-    pdf = exports.chain_brief_pdf(user=request.user, chain=chain, year=_year(request))
-    return download(pdf, f"{chain.region.name}{chain.name}简报.pdf", inline=True)
+    user: Any = request.user
+    job = job_start(
+        actor=user,
+        task=tasks.chain_brief,
+        kind="chain_brief",
+        title=f"产业链简报 PDF · {chain.region.name}{chain.name}" + (f" {text}年" if text else ""),
+        scope_label=user.scope_label,
+        params={"chain": chain.pk, "year": int(text) if text else None},
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 # --- clusters ---------------------------------------------------------------------------------

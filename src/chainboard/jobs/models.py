@@ -3,6 +3,11 @@
 A :class:`Job` is what an official sees on ``/jobs/<id>/``: which task, who started it, its
 scope, progress (done/total and a Chinese phase label) and a result link, a stored file or a
 located error. The task itself is a ``django_tasks_db`` row (``task_id``); the job outlives it.
+``scope_key`` is the starter's :func:`~chainboard.accounts.scope.scope_key` when the job began:
+the job (and its file, made from what that scope sees) is shown to its starter only while their
+scope is unchanged (``accounts.scope.job_q``). Inputs (an uploaded file) and the result file live
+under ``JOBS_DIR/<id>/``; the result file is deleted after ``JOBS_RESULT_RETENTION_DAYS``
+(``result_purged_at``), the job row stays.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class Job(models.Model):
         verbose_name="发起人",
     )
     scope_label = models.CharField("范围", max_length=200, blank=True)
+    scope_key = models.CharField("范围标识", max_length=120, blank=True)
     params = models.JSONField("参数", default=dict, blank=True)
     task_path = models.CharField("任务函数", max_length=200)
     task_id = models.CharField("队列记录", max_length=64, blank=True)
@@ -44,6 +50,7 @@ class Job(models.Model):
     result_url = models.CharField("结果链接", max_length=300, blank=True)
     result_file = models.CharField("结果文件", max_length=300, blank=True)
     result_name = models.CharField("下载文件名", max_length=200, blank=True)
+    result_purged_at = models.DateTimeField("结果清理时间", null=True, blank=True)
     error = models.TextField("错误", blank=True)
     worker_id = models.CharField("后台进程", max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField("运行次数", default=0)

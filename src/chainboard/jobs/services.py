@@ -4,7 +4,9 @@ Every long, browser-facing piece of work goes through :func:`job_start`: it writ
 :class:`~chainboard.jobs.models.Job` row and enqueues the task in the same database (the
 ``django_tasks_db`` backend), so a worker sees both or neither. The task body runs under
 :func:`run_job`, which marks the job running, hands the work a :class:`Progress` callback and
-stores the :class:`Outcome` (a result link and/or a file under ``var/jobs/``).
+stores the :class:`Outcome` (a result link and/or a file under ``var/jobs/``). An uploaded input
+(a transactions file) is stored beside it by :func:`job_start` (``inputs``) and deleted when the
+job ends; :func:`jobs_purge` deletes result files after ``JOBS_RESULT_RETENTION_DAYS``.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ import logging
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from chainboard.accounts.scope import scope_key
 from chainboard.core.errors import DomainError
-from chainboard.jobs.models import Job, JobStatus, WorkerHeartbeat
+from chainboard.jobs.models import FINISHED, Job, JobStatus, WorkerHeartbeat
 
 log = logging.getLogger("chainboard.jobs")
 
@@ -51,6 +54,15 @@ class Progress:
 Handler = Callable[[Job, Progress], Outcome]
 
 
+class JobFailed(DomainError):
+    """The work refused its input (a located error the user can fix); ``url``: a page with the
+    details (an import batch with its error list), linked from the failed job."""
+
+    def __init__(self, message: str, *, url: str = "") -> None:
+        super().__init__(message)
+        self.url = url
+
+
 def jobs_dir() -> Path:
     return Path(settings.JOBS_DIR)
 
@@ -63,18 +75,39 @@ def job_start(
     title: str,
     scope_label: str = "",
     params: dict[str, Any] | None = None,
+    inputs: dict[str, IO[bytes]] | None = None,
 ) -> Job:
-    """Record a job for ``actor`` and enqueue ``task`` (a ``@task`` taking the job id)."""
+    """Record a job for ``actor`` and enqueue ``task`` (a ``@task`` taking the job id).
+
+    ``inputs``: files the task reads (an upload), stored as ``JOBS_DIR/<id>/input-<name>`` before
+    the task is queued (:func:`job_input`); deleted when the job ends.
+    """
     job = Job.objects.create(
         kind=kind,
         title=title[:200],
         started_by=actor,
         scope_label=scope_label[:200],
+        scope_key=scope_key(actor)[:120],
         params=params or {},
         task_path=task.module_path,
     )
+    for name, content in (inputs or {}).items():
+        path = job_input(job, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            shutil.copyfileobj(content, out, 1 << 20)
     _enqueue(job, task)
     return job
+
+
+def job_input(job: Job, name: str) -> Path:
+    """Where the input ``name`` of ``job`` is stored (``name``: a plain file name we chose)."""
+    return jobs_dir() / str(job.pk) / f"input-{Path(name).name}"
+
+
+def _inputs_remove(job: Job) -> None:
+    for path in (jobs_dir() / str(job.pk)).glob("input-*"):
+        path.unlink(missing_ok=True)
 
 
 def _enqueue(job: Job, task: Any) -> None:
@@ -114,6 +147,7 @@ def run_job(context: Any, job_id: int, handler: Handler) -> str:
         outcome = handler(job, Progress(job))
         job.result_file = _store(job, outcome)
     except DomainError as exc:
+        job.result_url = getattr(exc, "url", "")
         _finish(job, JobStatus.FAILED, error=f"在「{job.phase}」阶段失败：{exc.message}")
         return job.status
     except Exception:
@@ -138,6 +172,7 @@ def _finish(job: Job, status: str, *, error: str = "") -> None:
     if status == JobStatus.DONE:
         job.phase = "已完成"
     job.save()
+    _inputs_remove(job)
 
 
 # --- workers: heartbeat and recovery --------------------------------------------------------
@@ -198,3 +233,62 @@ def recover_orphans() -> list[Job]:
 
 def job_files_remove(job: Job) -> None:
     shutil.rmtree(jobs_dir() / str(job.pk), ignore_errors=True)
+
+
+# --- retention ------------------------------------------------------------------------------
+
+ORPHAN_GRACE = timedelta(hours=1)  # a folder written by a job_start still committing
+
+
+@dataclass
+class PurgeReport:
+    results: int = 0  # jobs whose result (and input) files were deleted
+    freed_bytes: int = 0
+    orphans: int = 0  # folders no job refers to
+    task_rows: int = 0  # finished django-tasks-db rows deleted
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def jobs_purge(*, now: Any = None, days: int | None = None) -> PurgeReport:
+    """Delete what finished jobs left under ``JOBS_DIR`` once older than the retention.
+
+    A job finished more than ``days`` (``JOBS_RESULT_RETENTION_DAYS``, 14; 0 = keep) ago loses
+    its folder (result file, any input); the job row stays with ``result_purged_at`` set, so its
+    page says the file was cleaned up. Folders of no job (deleted users' jobs) go after an hour;
+    the queue's finished task rows (django-tasks-db) after the same retention. Running by
+    ``chainboard jobs purge`` and by every worker once per ``JOBS_PURGE_EVERY_SECONDS``.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    days = settings.JOBS_RESULT_RETENTION_DAYS if days is None else days
+    report = PurgeReport()
+    if days <= 0:
+        return report
+    cutoff = now - timedelta(days=days)
+    home = jobs_dir()
+    old = Job.objects.filter(status__in=FINISHED, finished_at__lt=cutoff)
+    for job in old.filter(result_purged_at__isnull=True):
+        folder = home / str(job.pk)
+        if folder.is_dir() and not folder.is_symlink():
+            report.freed_bytes += _size(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+            report.results += 1
+        Job.objects.filter(pk=job.pk).update(result_purged_at=now)
+    if home.is_dir():
+        known = {str(pk) for pk in Job.objects.values_list("pk", flat=True)}
+        for folder in sorted(home.iterdir()):
+            if folder.name in known or folder.is_symlink() or not folder.is_dir():
+                continue
+            modified = datetime.fromtimestamp(folder.stat().st_mtime, tz=UTC)
+            if now - modified > ORPHAN_GRACE:
+                report.freed_bytes += _size(folder)
+                shutil.rmtree(folder, ignore_errors=True)
+                report.orphans += 1
+    report.task_rows, _ = DBTaskResult.objects.filter(
+        status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=cutoff
+    ).delete()
+    return report

@@ -40,6 +40,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = _job_or_404(request, pk)
+    if job.result_purged_at is not None:
+        raise Http404("结果文件已按保留期限清理，请重新生成")
     path = jobs_dir() / job.result_file if job.result_file else None
     if path is None or not path.is_file():
         raise Http404("这个任务没有可下载的文件")

@@ -3,7 +3,8 @@
 On start the worker records a heartbeat row and recovers jobs left running by a worker that
 stopped beating (:func:`~chainboard.jobs.services.recover_orphans`); while it runs, a thread
 touches the heartbeat every ``JOBS_HEARTBEAT_SECONDS`` and repeats the recovery, so a worker that
-dies beside a live one has its jobs re-queued too. ``/healthz`` reads the heartbeats.
+dies beside a live one has its jobs re-queued too, and once an hour deletes the files of jobs past
+their retention (:func:`~chainboard.jobs.services.jobs_purge`). ``/healthz`` reads the heartbeats.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from django.conf import settings
 from django.db import connection
@@ -28,10 +30,29 @@ class Heartbeat(threading.Thread):
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
         self.worker_id, self.every = worker_id, every
         self.stopped = threading.Event()
+        self.purged_at: float | None = None
 
     def beat(self) -> None:
         services.heartbeat(self.worker_id, hostname=socket.gethostname(), pid=os.getpid())
         services.recover_orphans()
+        self.purge_if_due()
+
+    def purge_if_due(self, now: float | None = None) -> services.PurgeReport | None:
+        """Delete expired job files once per ``JOBS_PURGE_EVERY_SECONDS`` (first beat: at once)."""
+        now = time.monotonic() if now is None else now
+        if self.purged_at is not None and now - self.purged_at < settings.JOBS_PURGE_EVERY_SECONDS:
+            return None
+        self.purged_at = now
+        report = services.jobs_purge()
+        if report.results or report.orphans or report.task_rows:
+            log.info(
+                "worker %s: purged %s job folders, %s orphans, %s task rows",
+                self.worker_id,
+                report.results,
+                report.orphans,
+                report.task_rows,
+            )
+        return report
 
     def run(self) -> None:
         try:

@@ -157,6 +157,9 @@ JOBS_DIR = VAR_DIR / "jobs"  # result files of finished jobs (PDFs …)
 JOBS_HEARTBEAT_SECONDS = env.float("CHAINBOARD_WORKER_HEARTBEAT", default=5.0)
 JOBS_STALE_SECONDS = env.float("CHAINBOARD_WORKER_STALE", default=30.0)  # no beat → worker gone
 JOBS_MAX_ATTEMPTS = 2  # a job interrupted by a dead worker runs once more, then is 中断
+# result files of finished jobs are deleted after this many days (0 = keep); workers purge hourly
+JOBS_RESULT_RETENTION_DAYS = env.int("CHAINBOARD_JOBS_RETENTION_DAYS", default=14)
+JOBS_PURGE_EVERY_SECONDS = env.float("CHAINBOARD_JOBS_PURGE_EVERY", default=3600.0)
 HEALTH_TASK_WORKER_CHECK = "chainboard.jobs.health.worker_status"
 
 STATIC_URL = "/static/"
