@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -77,6 +78,7 @@ class YearSpec:
 
     year: int
     revenue_wan_yuan: Decimal | None
+    main_business_revenue_wan_yuan: Decimal | None
     value_added_wan_yuan: Decimal | None
     tax_paid_wan_yuan: Decimal | None
     land_area_mu: Decimal | None
@@ -704,9 +706,29 @@ def _rd_rate(rng: np.random.Generator, draft: _Draft) -> float:
     return min(rate, 0.25)
 
 
+#: Small (规下) firms against the industry profile (calibrated 2026-12 so that the shipped 亩均
+#: methods give a plausible spread, docs/evaluation.md "Demo calibration"): small workshops use
+#: older, less efficient equipment (more electricity per 万元 of sales) and most are 小规模纳税人
+#: paying VAT at the reduced 1% levy on sales (财政部 税务总局公告2023年第19号, to 2027-12-31)
+#: instead of the general rate on value added, so they pay less tax per 万元 of sales.
+SMALL_FIRM_ELECTRICITY = 2.6
+SMALL_FIRM_TAX = 0.6
+
+
+def _main_business_share(uscc: str) -> float:
+    """主营业务收入 ÷ 营业收入 of a firm, 0.70-1.00 (most manufacturers sell mostly their product).
+
+    Drawn from its own stream seeded by the USCC, so adding the figure left every other demo
+    figure unchanged."""
+    own = np.random.default_rng(zlib.crc32(uscc.encode("utf-8")))
+    return _clip(float(own.normal(0.93, 0.06)), 0.7, 1.0)
+
+
 def _years(rng: np.random.Generator, draft: _Draft) -> tuple[YearSpec, ...]:
     """Turn the draft into reported figures, with a few missing values."""
     profile = draft.profile
+    small = draft.latest_revenue < above_scale_threshold(profile.code)
+    main_share = _main_business_share(draft.uscc)
     elec_f = _lognormal(rng, 0.3)
     fuel_f = _lognormal(rng, 0.3)
     poll_f = _lognormal(rng, 0.5)
@@ -720,6 +742,8 @@ def _years(rng: np.random.Generator, draft: _Draft) -> tuple[YearSpec, ...]:
         full = draft.revenue[year]
         trend = 1.0 + 0.02 * (LATEST - year)  # intensities fall a little each year
         electricity = revenue * profile.elec * elec_f * trend * float(rng.normal(1.0, 0.04))
+        if small:
+            electricity *= SMALL_FIRM_ELECTRICITY
         fuel = revenue * profile.fuel * fuel_f * trend * float(rng.normal(1.0, 0.05))
         pollutant = revenue * profile.pollutant * poll_f * 0.93 ** (year - YEARS[0])
         land = draft.land
@@ -728,8 +752,11 @@ def _years(rng: np.random.Generator, draft: _Draft) -> tuple[YearSpec, ...]:
         employees = draft.employees_ref * (full / draft.revenue[ref_year]) ** 0.5
         employees *= float(rng.normal(1.0, 0.03))
         tax = 0.0 if year == loss_year else revenue * profile.tax * tax_f
+        if small:
+            tax *= SMALL_FIRM_TAX
         values: dict[str, Decimal | int | None] = {
             "revenue_wan_yuan": _dec(revenue),
+            "main_business_revenue_wan_yuan": _dec(revenue * main_share),
             "value_added_wan_yuan": _dec(revenue * profile.va * va_f * float(rng.normal(1, 0.04))),
             "tax_paid_wan_yuan": _dec(tax),
             "land_area_mu": None if land is None else _dec(land),

@@ -97,6 +97,7 @@ def _amount(title: str, unit_help: str) -> models.DecimalField:
 # Figure field name → import column title (with unit). The import reads exactly these titles.
 FIGURE_TITLES: dict[str, str] = {
     "revenue_wan_yuan": "营业收入(万元)",
+    "main_business_revenue_wan_yuan": "主营业务收入(万元)",
     "value_added_wan_yuan": "工业增加值(万元)",
     "tax_paid_wan_yuan": "实缴税金(万元)",
     "land_area_mu": "用地面积(亩)",
@@ -116,6 +117,8 @@ class EnterpriseYear(Versioned, BaseModel):
     )
     year = models.PositiveSmallIntegerField("年份")
     revenue_wan_yuan = _amount("营业收入(万元)", "万元")
+    # 主营业务收入: the divisor of R&D intensity in 浙政发〔2018〕5号 and 黄岩 (docs/evaluation.md)
+    main_business_revenue_wan_yuan = _amount("主营业务收入(万元)", "万元")
     value_added_wan_yuan = _amount("工业增加值(万元)", "万元")
     tax_paid_wan_yuan = _amount("实缴税金(万元)", "万元")
     land_area_mu = _amount("用地面积(亩)", "亩 (1亩 = 666.67 m²)")

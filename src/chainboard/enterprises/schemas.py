@@ -48,6 +48,7 @@ class EnterpriseFilterIn(FilterSchema):
 class FiguresOut(Schema):
     year: int
     revenue_wan_yuan: Decimal | None
+    main_business_revenue_wan_yuan: Decimal | None
     value_added_wan_yuan: Decimal | None
     tax_paid_wan_yuan: Decimal | None
     land_area_mu: Decimal | None
@@ -65,6 +66,7 @@ class FiguresIn(Schema):
 
     version: int | None = Field(None, description=VERSION_HELP + "；新增年份填 0")
     revenue_wan_yuan: Decimal | None = Field(None, ge=0)
+    main_business_revenue_wan_yuan: Decimal | None = Field(None, ge=0)
     value_added_wan_yuan: Decimal | None = Field(None, ge=0)
     tax_paid_wan_yuan: Decimal | None = Field(None, ge=0)
     land_area_mu: Decimal | None = Field(None, ge=0)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chainboard_analytics.evaluation.scoring import Bound
 from chainboard_analytics.evaluation.spec import (
     FIGURE_FIELDS,
     Formula,
@@ -62,6 +63,12 @@ INDICATORS: dict[str, tuple[str, str, str]] = {
     ),
     "labour_productivity": ("全员劳动生产率", "value_added_wan_yuan / employees", "万元/人"),
     "rd_intensity": ("研发经费占营业收入比重", "rd_spend_wan_yuan / revenue_wan_yuan", "比值"),
+    # 浙政发〔2018〕5号 and 黄岩 (2023-09-25): "R&D经费支出占主营业务收入比重"
+    "rd_intensity_main": (
+        "R&D经费支出占主营业务收入比重",
+        "rd_spend_wan_yuan / main_business_revenue_wan_yuan",
+        "比值",
+    ),
     "tax_per_electricity": (
         "单位电耗税收",
         "tax_paid_wan_yuan / electricity_10k_kwh",
@@ -85,6 +92,15 @@ class Benchmark:
     of: str = "reference"
     by: str = "group"
 
+    def describe(self) -> str:
+        """Chinese label of the mode, e.g. ``上年度本区县平均值×2``."""
+        if self.kind == "fixed":
+            return f"固定基准值 {self.value:g}"
+        when = "上年度" if self.of == "reference" else "本年度"
+        where = "本区县" if self.by == "county" else "本组"
+        times = "" if self.multiple == 1 else f"×{self.multiple:g}"
+        return f"{when}{where}平均值{times}"
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -96,6 +112,9 @@ class Indicator:
     benchmark: Benchmark | None
     cap: float | None
     missing: str
+    floor: float | None = None
+    cap_rule: Bound | None = None
+    floor_rule: Bound | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +166,17 @@ class MuMethod:
     policies: dict[str, dict[str, Any]]
     file: str
     text: str = field(repr=False)
+    max_total: float | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def needs_reference(self) -> bool:
+        """True when a benchmark is a mean over the reference (last) year's firms."""
+        return any(
+            i.benchmark is not None and i.benchmark.kind != "fixed" and i.benchmark.of == "reference"
+            for g in self.groups
+            for i in g.indicators
+        )
 
     @property
     def digest(self) -> str:
@@ -205,6 +235,8 @@ def parse_method(src: Source) -> MuMethod:
             "special",
             "policies",
             "notes",
+            "max_total",
+            "provenance",
         },
     )
     scoring = need(src, d, (), "scoring", str)
@@ -214,6 +246,13 @@ def parse_method(src: Source) -> MuMethod:
     if not 0 <= floor < 100:
         raise src.error(("floor",), "floor must be in [0, 100)")
     total_weight = number(src, d, (), "total_weight")
+    max_total = number(src, d, (), "max_total", None)
+    if max_total is not None and max_total <= 0:
+        raise src.error(("max_total",), "max_total (the highest total a firm can get) must be positive")
+    provenance = d.get("provenance") or {}
+    check_type(src, provenance, ("provenance",), dict)
+    for key, value in provenance.items():
+        check_type(src, value, ("provenance", key), str)
     groups_raw = need(src, d, (), "groups", list)
     if not groups_raw:
         raise src.error(("groups",), "at least one group is needed")
@@ -251,6 +290,8 @@ def parse_method(src: Source) -> MuMethod:
         policies={str(k): dict(v or {}) for k, v in policies.items()},
         file=src.file,
         text=src.text,
+        max_total=max_total,
+        provenance={str(k): str(v) for k, v in provenance.items()},
     )
 
 
@@ -288,7 +329,10 @@ def _group(src: Source, g: dict, gp: tuple, scoring: str, total_weight: float) -
 
 def _indicator(src: Source, item: dict, ip: tuple, scoring: str) -> Indicator:
     reject_unknown(
-        src, item, ip, {"id", "name", "formula", "unit", "weight", "benchmark", "cap", "missing"}
+        src,
+        item,
+        ip,
+        {"id", "name", "formula", "unit", "weight", "benchmark", "cap", "floor", "missing"},
     )
     ind_id = need(src, item, ip, "id", str)
     known = INDICATORS.get(ind_id)
@@ -304,9 +348,18 @@ def _indicator(src: Source, item: dict, ip: tuple, scoring: str) -> Indicator:
     weight = number(src, item, ip, "weight")
     if weight <= 0:
         raise src.error((*ip, "weight"), "weight must be positive")
-    cap = number(src, item, ip, "cap", None)
+    cap_rule = _bound(src, item, ip, "cap")
+    floor_rule = _bound(src, item, ip, "floor")
+    cap = cap_rule.resolve(weight) if cap_rule else None
+    floor = floor_rule.resolve(weight) if floor_rule else None
     if cap is not None and cap <= 0:
         raise src.error((*ip, "cap"), "cap (maximum sub-score) must be positive")
+    if floor is not None and floor < 0:
+        raise src.error((*ip, "floor"), "floor (minimum sub-score) cannot be negative")
+    if cap is not None and floor is not None and floor >= cap:
+        raise src.error(
+            (*ip, "floor"), f"floor ({floor:g} points) must be below the cap ({cap:g} points)"
+        )
     missing = item.get("missing", "zero")
     if missing not in MISSING_RULES:
         raise src.error((*ip, "missing"), f"unknown missing-data rule '{missing}'")
@@ -326,13 +379,36 @@ def _indicator(src: Source, item: dict, ip: tuple, scoring: str) -> Indicator:
         benchmark=benchmark,
         cap=cap,
         missing=missing,
+        floor=floor,
+        cap_rule=cap_rule,
+        floor_rule=floor_rule,
     )
+
+
+def _bound(src: Source, item: dict, ip: tuple, key: str) -> Bound | None:
+    """``cap: 60`` (points) or ``cap: {times_weight: 2}`` / ``cap: {points: 60}``."""
+    if key not in item or item[key] is None:
+        return None
+    raw = item[key]
+    bp = (*ip, key)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return Bound(points=float(raw))
+    check_type(src, raw, bp, (int, float, dict))
+    reject_unknown(src, raw, bp, {"points", "times_weight"})
+    if len(raw) != 1:
+        raise src.error(bp, f"{key} takes exactly one of 'points' or 'times_weight'")
+    if "times_weight" in raw:
+        times = number(src, raw, bp, "times_weight")
+        if times < 0:
+            raise src.error((*bp, "times_weight"), f"{key} times_weight cannot be negative")
+        return Bound(times_weight=times)
+    return Bound(points=number(src, raw, bp, "points"))
 
 
 def _benchmark(src: Source, raw: Any, bp: tuple) -> Benchmark:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if raw <= 0:
-            raise src.error(bp, "a fixed benchmark must be positive")
+            raise src.error(bp, f"a fixed benchmark must be positive, got {raw:g}")
         return Benchmark("fixed", value=float(raw))
     check_type(src, raw, bp, (int, float, dict))
     reject_unknown(src, raw, bp, {"mean_multiple", "of", "by"})

@@ -18,9 +18,11 @@ Indicator value
     (flagged), never an error or inf. Zero or missing land therefore flags the per-mu
     indicators instead of failing.
 Ratio rule (Zhejiang, 黄岩 2022)
-    ``s = x ÷ benchmark × weight``, optionally ``min(s, cap)``. The benchmark is fixed or
-    ``mean_multiple × mean(x)`` over the reference year (or the current group), per group or per
-    county (淮安: about 2× the county's prior-year average).
+    ``s = x ÷ benchmark × weight``, then bounded: ``min(max(s, floor), cap)`` where the method
+    gives a floor or cap (points or a multiple of the weight; :mod:`.scoring`). The benchmark is
+    fixed or ``mean_multiple × mean(x)`` over the reference year (or the current group), per
+    group or per county (淮安: about 2× the county's prior-year average); a mean benchmark that
+    is not positive where a firm has a value raises :class:`~.scoring.BenchmarkError`.
 Min-max rule (Anhui, 旌德)
     ``s = weight × [floor + (100 − floor) × (x − min) ÷ (max − min)] ÷ 100`` over the group's
     firms with a value; if every firm has the same value each gets the full weight.
@@ -29,7 +31,7 @@ Missing data
     the firms that have the figure (黄岩: no emission data → the 规上 average score). Either way
     the indicator is flagged ``m_<id> = True``.
 Total and rank
-    ``total = Σ s`` rounded to 6 decimals (so equal inputs tie exactly). ``rank`` is the
+    ``total = min(Σ s, max_total)`` (``max_total`` when the method states one) rounded to 6 decimals (so equal inputs tie exactly). ``rank`` is the
     competition rank within the group (1 + number of firms with a strictly higher total): tied
     firms share the best rank.
 Classes
@@ -51,6 +53,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from chainboard_analytics.evaluation.methods import Group, Indicator, MuMethod
+from chainboard_analytics.evaluation.scoring import BenchmarkError
 from chainboard_analytics.evaluation.spec import FIGURE_FIELDS
 
 #: Columns of the input table (one row per firm for the evaluated year).
@@ -262,6 +265,9 @@ def calc_mu_scores(
                     * (method.floor + (100 - method.floor) * _div(v - lo, hi - lo))
                     / 100,
                 )
+            # bounds (scoring.bounded): a null score stays null, the missing rule fills it
+            if ind.floor is not None:
+                sc = ibis.ifelse(sc < ind.floor, ind.floor, sc)
             if ind.cap is not None:
                 sc = ibis.ifelse(sc > ind.cap, ind.cap, sc)
             per_group[gid] = sc
@@ -293,7 +299,10 @@ def calc_mu_scores(
         filled[f"m_{iid}"] = ibis.ifelse(has.fill_null(False), r.isnull(), ibis.null("boolean"))
     t = t.mutate(**filled)
     total = sum((t[f"s_{iid}"].fill_null(0.0) for iid in owners), ibis.literal(0.0))
-    t = t.mutate(total=total.round(6))
+    total = total.round(6)
+    if method.max_total is not None:  # scoring.total_score: no firm exceeds the stated maximum
+        total = ibis.ifelse(total > method.max_total, method.max_total, total)
+    t = t.mutate(total=total)
     # the rank is the one window left; give it only the columns the result keeps (a window
     # sorts its whole payload: the working columns would double its cost)
     keep = [c for c in result_columns(method) if c not in ("rank", "klass")]
@@ -379,8 +388,37 @@ def evaluate_mu(
             out[col] = out[col].astype("boolean")
     out = out.sort_values(["group", "rank", "uscc"], na_position="last", kind="stable")
     out = out.reset_index(drop=True)
+    check_benchmarks(out, method)
     out = explain_mu(out, method)
     return class_moves(out, previous, method)
+
+
+def check_benchmarks(result: pd.DataFrame, method: MuMethod) -> None:
+    """Raise :class:`BenchmarkError` where a firm with a value has no positive benchmark.
+
+    A mean benchmark (group, county, last year) can come out zero, negative or missing (no
+    firm of that county last year): dividing by it would silently give no score, an infinite
+    one or a reversed ranking. The error names the indicator, group, county and benchmark.
+    """
+    if method.scoring != "ratio" or result.empty:
+        return
+    for g in method.groups:
+        rows = result[result["group"] == g.id]
+        for ind in g.indicators:
+            if ind.benchmark is None or ind.benchmark.kind == "fixed":
+                continue
+            v, b = rows[f"v_{ind.id}"], rows[f"b_{ind.id}"]
+            bad = rows[v.notna() & ~(b > 0).fillna(False)]
+            if bad.empty:
+                continue
+            first = bad.iloc[0]
+            where = f"（区县 {first['region_code']}）" if ind.benchmark.by == "county" else ""
+            value = _num(first[f"b_{ind.id}"])
+            got = "无法计算（参照企业全部缺数据或没有参照企业）" if value is None else f"{value:g}"
+            raise BenchmarkError(
+                f"{g.name}「{ind.name}」的基准值（{ind.benchmark.describe()}）{where}为{got}，"
+                f"必须为正数：涉及 {len(bad)} 家企业，请检查参照年度数据或改用固定基准值"
+            )
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -565,7 +603,9 @@ def class_moves(
 
 __all__ = [
     "FIRM_SCHEMA",
+    "BenchmarkError",
     "calc_mu_scores",
+    "check_benchmarks",
     "class_moves",
     "compile_mu_sql",
     "evaluate_mu",

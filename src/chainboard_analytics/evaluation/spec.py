@@ -22,6 +22,7 @@ Path_ = tuple[str | int, ...]
 #: Fields of a firm-year the formulas may use (names as in the registry's yearly figures).
 FIGURE_FIELDS: dict[str, str] = {
     "revenue_wan_yuan": "营业收入(万元)",
+    "main_business_revenue_wan_yuan": "主营业务收入(万元)",
     "value_added_wan_yuan": "工业增加值(万元)",
     "tax_paid_wan_yuan": "实缴税金(万元)",
     "land_area_mu": "用地面积(亩)",

@@ -16,6 +16,7 @@ BASE = {
     "above_scale": True,
     "founded_year": 2010,
     "revenue_wan_yuan": 10000.0,
+    "main_business_revenue_wan_yuan": 9000.0,
     "value_added_wan_yuan": 2000.0,
     "tax_paid_wan_yuan": 100.0,
     "land_area_mu": 10.0,

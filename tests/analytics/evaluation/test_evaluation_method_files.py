@@ -14,12 +14,24 @@ def test_shipped_methods_load_and_cite_their_source():
     assert "黄岩" in zj.source and zj.source_year == 2023
     weights = {i.id: (i.weight, i.benchmark.value) for i in zj.groups[0].indicators}
     assert weights["tax_per_mu"] == (30, 24.097)
-    assert weights["rd_intensity"] == (10, 0.0302)
+    # 黄岩 and 浙政发〔2018〕5号 divide R&D by 主营业务收入
+    assert weights["rd_intensity_main"] == (10, 0.0302)
+    rd = next(i for i in zj.groups[0].indicators if i.id == "rd_intensity_main")
+    assert rd.formula.fields == ("rd_spend_wan_yuan", "main_business_revenue_wan_yuan")
     below = {i.id: (i.weight, i.benchmark.value) for i in zj.groups[1].indicators}
     assert below == {"tax_per_mu": (50, 11.5932), "tax_per_electricity": (50, 0.2352)}
-    assert zj.policies["A"]["land_use_tax_relief_pct"] == 100
-    assert zj.policies["B"]["land_use_tax_relief_pct"] == 80
-    assert load_method("anhui").scoring == "minmax"
+    # caps: 2× the weight on every indicator, total at most 200 (platform choice, said so)
+    assert all(i.cap == 2 * i.weight for g in zj.groups for i in g.indicators)
+    assert zj.max_total == 200
+    assert "本平台设定" in zj.provenance["单项封顶与总分上限"]
+    assert "淮安" in zj.provenance["分档比例与T类"] and "淮安" in zj.provenance["规下用地下限3亩"]
+    assert zj.groups[1].min_land_mu == 3
+    anhui = load_method("anhui")
+    assert anhui.scoring == "minmax" and anhui.max_total == 100
+    # 铜陵 2021: 20/45/30/5; no young-firm exclusion (it had no Anhui source)
+    assert [(c.start, c.end) for c in anhui.classes] == [(0, 20), (20, 65), (65, 95), (95, 100)]
+    assert anhui.special is not None and anhui.special.min_years_in_production == 0
+    assert "铜陵" in anhui.provenance["分档比例"]
     assert len(zj.digest) == 64
 
 

@@ -116,8 +116,20 @@ def test_missing_group_mean_and_zero_rules_are_flagged():
     assert s["U0002"] == pytest.approx(sum(have) / 3)
     assert bool(out.loc["U0002", "m_value_added_per_pollutant"]) is True
     assert bool(out.loc["U0000", "m_value_added_per_pollutant"]) is False
-    assert out.loc["U0003", "s_rd_intensity"] == 0.0 and bool(out.loc["U0003", "m_rd_intensity"])
+    assert out.loc["U0003", "s_rd_intensity_main"] == 0.0
+    assert bool(out.loc["U0003", "m_rd_intensity_main"])
     assert "按组内平均得分计" in out.loc["U0002", "explanation"]
+
+
+def test_rd_intensity_divides_by_main_business_revenue():
+    # 黄岩 / 浙政发〔2018〕5号: R&D 300 ÷ 主营业务收入 6000 = 5% → 5 ÷ 3.02 × 10 = 16.56 (cap 20);
+    # over 营业收入 10000 it would be 3% → 9.93
+    zj = load_method("zhejiang")
+    out = by_uscc(evaluate_mu(firms({"main_business_revenue_wan_yuan": 6000.0}), zj, year=2025))
+    assert out.loc["U0000", "v_rd_intensity_main"] == pytest.approx(0.05)
+    assert out.loc["U0000", "s_rd_intensity_main"] == pytest.approx(0.05 / 0.0302 * 10)
+    missing = by_uscc(evaluate_mu(firms({"main_business_revenue_wan_yuan": None}), zj, year=2025))
+    assert bool(missing.loc["U0000", "m_rd_intensity_main"])
 
 
 @pytest.mark.parametrize("land", [0.0, None])
