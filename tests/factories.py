@@ -63,6 +63,7 @@ class EnterpriseYearFactory(factory.django.DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     year = 2024
     revenue_wan_yuan = Decimal("12000")
+    main_business_revenue_wan_yuan = Decimal("11000")
     value_added_wan_yuan = Decimal("3000")
     tax_paid_wan_yuan = Decimal("480")
     land_area_mu = Decimal("50")

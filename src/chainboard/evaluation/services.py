@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ from chainboard.evaluation.inputs import evaluated_firms, inputs_hash, mu_inputs
 from chainboard.evaluation.models import EvaluationResult, EvaluationRun, TierTarget
 from chainboard.geo.models import Region
 from chainboard_analytics.evaluation import MuMethod, evaluate_mu
+from chainboard_analytics.evaluation.scoring import BenchmarkError
 
 
 def _previous_classes(*, run_scope: Region | None, method: MuMethod, year: int) -> pd.DataFrame:
@@ -114,6 +116,13 @@ def evaluation_run_create(
     if frame.empty:
         raise DomainError(f"{year}年度没有可评价的企业年度指标")
     digest = inputs_hash(frame)
+    reference = None
+    if method.needs_reference:  # a benchmark is a mean of last year's figures (淮安)
+        reference = mu_inputs(firms=evaluated_firms(user), year=year - 1)
+        if reference.empty:
+            raise DomainError(f"评价办法以上年度平均值为基准值，但{year - 1}年度没有企业年度指标")
+        reference = reference.drop(columns="enterprise_id")
+        digest = hashlib.sha256(f"{digest}:{inputs_hash(reference)}".encode()).hexdigest()
     scope = user.scope_region
     existing = EvaluationRun.objects.filter(
         method_digest=method.digest, year=year, inputs_hash=digest, scope_region=scope
@@ -122,7 +131,16 @@ def evaluation_run_create(
         return existing, False
     progress(1, 3, f"计算{len(frame)}家企业的得分与等级")
     previous = _previous_classes(run_scope=scope, method=method, year=year)
-    out = evaluate_mu(frame.drop(columns="enterprise_id"), method, year=year, previous=previous)
+    try:
+        out = evaluate_mu(
+            frame.drop(columns="enterprise_id"),
+            method,
+            year=year,
+            previous=previous,
+            reference=reference,
+        )
+    except BenchmarkError as exc:
+        raise DomainError(str(exc)) from exc
     ids = dict(zip(frame["uscc"], frame["enterprise_id"], strict=True))
     run = EvaluationRun(
         method_id=method.id,
