@@ -228,6 +228,9 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
             row(1, 1, 0, 0, 0, 0, 0),
         ),
     ],
+    "can_edit_class_policy": [
+        ("亩均差别化政策", lambda u, w: scope.can_edit_class_policy(u), row(1, 0, 0, 0, 0, 0, 0)),
+    ],
     "can_run_supply_analysis": [
         ("any region", lambda u, w: scope.can_run_supply_analysis(u), row(1, 1, 1, 1, 0, 0, 0)),
         (

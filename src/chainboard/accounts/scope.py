@@ -384,6 +384,12 @@ def can_set_tier_target(user: User | AnonymousUser | None, region: Region) -> bo
     return u is not None and can_run_evaluation(u) and _region_within(u, region)
 
 
+def can_edit_class_policy(user: User | AnonymousUser | None) -> bool:
+    """Edit the 亩均 差别化政策 table (prices, relief, quotas): administrators only."""
+    u = _user(user)
+    return u is not None and (u.role == Role.ADMIN or u.is_superuser)
+
+
 def can_run_supply_analysis(
     user: User | AnonymousUser | None, region: Region | None = None
 ) -> bool:
@@ -489,6 +495,13 @@ def require_tier_target_setter(user: User | AnonymousUser | None, region: Region
     u = require_evaluator(user)
     if not can_set_tier_target(u, region):
         raise OutOfScope(f"{region.name} 不在您的管辖范围")
+    return u
+
+
+def require_class_policy_editor(user: User | AnonymousUser | None) -> User:
+    u = _user(user)
+    if u is None or not can_edit_class_policy(u):
+        raise OutOfScope("只有管理员可以修改差别化政策")
     return u
 
 

@@ -2,7 +2,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from chainboard.core.admin import VersionedAdmin
-from chainboard.evaluation.models import EvaluationRun, ParkDesignCentre, TierProfile, TierTarget
+from chainboard.evaluation.models import (
+    ClassPolicy,
+    EvaluationRun,
+    ParkDesignCentre,
+    TierProfile,
+    TierTarget,
+)
 
 
 @admin.register(EvaluationRun)
@@ -54,3 +60,23 @@ class TierProfileAdmin(VersionedAdmin):
 class ParkDesignCentreAdmin(VersionedAdmin):
     list_display = ("name", "park", "established_on")
     raw_id_fields = ("park",)
+
+
+@admin.register(ClassPolicy)
+class ClassPolicyAdmin(VersionedAdmin):
+    """Administrators edit the 差别化政策 table here; every change is kept in its history."""
+
+    list_display = (
+        "method_id",
+        "year",
+        "klass",
+        "electricity_surcharge_yuan_per_kwh",
+        "water_surcharge_yuan_per_m3",
+        "land_tax_relief_pct",
+        "energy_quota",
+        "credit",
+        "valid_from",
+        "valid_to",
+        "source",
+    )
+    list_filter = ("method_id", "year", "klass")

@@ -50,6 +50,7 @@ def render_bulletin(*, run: EvaluationRun, user: Any, method: MuMethod) -> bytes
         [method.special.code] if method.special and method.special.action == "special" else []
     )
     counts = selectors.class_counts(results)
+    policies = selectors.class_policies_for_run(run)
     by_region = selectors.distribution(results, "region")
     groups = []
     for g in method.groups:
@@ -66,8 +67,7 @@ def render_bulletin(*, run: EvaluationRun, user: Any, method: MuMethod) -> bytes
             "run": run,
             "method": method,
             "classes": [
-                (c, method.class_name(c), counts.get(c, 0), method.policies.get(c, {}))
-                for c in shown
+                (c, method.class_name(c), counts.get(c, 0), policies.get(c)) for c in shown
             ],
             "total": sum(counts.values()),
             "by_region": by_region,

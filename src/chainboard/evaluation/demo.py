@@ -7,6 +7,7 @@ evaluation runs already exist.
 from __future__ import annotations
 
 import zlib
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,13 @@ from chainboard.enterprises.models import (
     Qualification,
 )
 from chainboard.evaluation import services
-from chainboard.evaluation.models import EvaluationResult, ParkDesignCentre, TierProfile, TierTarget
+from chainboard.evaluation.models import (
+    ClassPolicy,
+    EvaluationResult,
+    ParkDesignCentre,
+    TierProfile,
+    TierTarget,
+)
 from chainboard.geo.models import Park, Region
 from chainboard_analytics.evaluation import load_method
 
@@ -173,6 +180,51 @@ def _targets(admin: User | None) -> None:
     bulk_create_with_history(rows, TierTarget, default_user=admin, default_change_reason=REASON)
 
 
+#: The demo's 差别化政策 for 2024/2025 (both methods). No public text gives surcharge amounts
+#: [GAP, docs/evaluation.md]; these are example numbers, and the 62号 land-tax relief expired on
+#: 2021-12-31, so no relief is set.
+DEMO_POLICY_SOURCE = "示例数值：未找到公开的加价标准；浙政办发〔2019〕62号城镇土地使用税减免已于2021-12-31到期，不再适用"
+DEMO_POLICIES: dict[str, dict[str, Any]] = {
+    "A": {"energy_quota": "priority", "discharge_quota": "priority", "credit": "whitelist"},
+    "B": {"energy_quota": "normal", "discharge_quota": "normal", "credit": "normal"},
+    "C": {
+        "electricity_surcharge_yuan_per_kwh": Decimal("0.05"),
+        "water_surcharge_yuan_per_m3": Decimal("0.5"),
+        "energy_quota": "strict",
+        "discharge_quota": "strict",
+        "credit": "cautious",
+    },
+    "D": {
+        "electricity_surcharge_yuan_per_kwh": Decimal("0.1"),
+        "water_surcharge_yuan_per_m3": Decimal("1.0"),
+        "energy_quota": "none",
+        "discharge_quota": "none",
+        "credit": "restrict",
+    },
+}
+
+
+def _policies(admin: User | None) -> int:
+    rows = [
+        ClassPolicy(
+            method_id=method,
+            year=year,
+            klass=klass,
+            valid_from=date(year + 1, 7, 1),
+            valid_to=date(year + 2, 6, 30),
+            source=DEMO_POLICY_SOURCE,
+            note="示例数据：按当年评价结果执行一年",
+            **values,
+        )
+        for method in ("zhejiang", "anhui")
+        for year in YEARS
+        for klass, values in DEMO_POLICIES.items()
+        if not ClassPolicy.objects.filter(method_id=method, year=year, klass=klass).exists()
+    ]
+    bulk_create_with_history(rows, ClassPolicy, default_user=admin, default_change_reason=REASON)
+    return len(rows)
+
+
 def demo_step(*, stdout: Any) -> None:
     if EvaluationResult.objects.filter(run__published=True).exists():
         return
@@ -192,6 +244,7 @@ def demo_step(*, stdout: Any) -> None:
     n_centres = _design_centres(admin)
     if not TierTarget.objects.filter(year=2025).exists():
         _targets(admin)
+    _policies(admin)
     runs = []
     for year in YEARS:
         for name in ("zhejiang", "anhui"):

@@ -15,6 +15,8 @@ from chainboard_analytics.exports import Kind, Workbook, frame_columns, frame_ro
 
 HEAD = ["统一社会信用代码", "企业名称", "总得分", "排名", "等级"]
 TAIL = ["评价分组", "组内企业数", "上年等级", "等级说明"]
+#: the web export adds the class policy's effect on the firm (万元/年, > 0 extra cost)
+POLICY_COLS = ["差别化政策影响(万元/年)", "政策影响计算"]
 
 
 def result_frame_from_analytics(out: pd.DataFrame, method: MuMethod) -> pd.DataFrame:
@@ -63,8 +65,14 @@ def columns(method: MuMethod) -> list[str]:
     return cols + TAIL
 
 
-def result_frame_from_rows(results: Iterable[Any], method: MuMethod) -> pd.DataFrame:
-    """The same layout from stored :class:`EvaluationResult` rows (web export)."""
+def result_frame_from_rows(
+    results: Iterable[Any], method: MuMethod, *, effects: dict[int, Any] | None = None
+) -> pd.DataFrame:
+    """The same layout from stored :class:`EvaluationResult` rows (web export).
+
+    ``effects`` (enterprise id → (effect lines, net 万元), from
+    :func:`chainboard.evaluation.selectors.run_policy_effects`) adds the policy columns.
+    """
     rows = []
     for res in results:
         row: dict[str, Any] = {
@@ -87,8 +95,17 @@ def result_frame_from_rows(results: Iterable[Any], method: MuMethod) -> pd.DataF
                 "等级说明": res.explanation,
             }
         )
+        if effects is not None:
+            lines, net = effects.get(res.enterprise_id, ([], None))
+            row[POLICY_COLS[0]] = net
+            row[POLICY_COLS[1]] = "；".join(
+                f"{e.item}：{e.formula}"
+                + ("" if e.amount_wan_yuan is None else f" = {e.amount_wan_yuan:.2f} 万元")
+                for e in lines
+            )
         rows.append(row)
-    return _ints(pd.DataFrame(rows, columns=columns(method)))
+    cols = columns(method) + (POLICY_COLS if effects is not None else [])
+    return _ints(pd.DataFrame(rows, columns=cols))
 
 
 #: column kinds by title; other numeric columns (indicator values and scores) show 2 decimals
@@ -98,6 +115,7 @@ KINDS: dict[str, Kind] = {
     "未达标项数": "int",
     "等级说明": "wrap",
     "差距": "wrap",
+    "政策影响计算": "wrap",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -251,3 +253,83 @@ class ParkDesignCentre(Versioned, BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class QuotaRule(models.TextChoices):
+    """用能/排污 指标 and 信贷 treatment of a class: an ordered scale, not free text."""
+
+    PRIORITY = "priority", "优先保障"
+    NORMAL = "normal", "正常安排"
+    STRICT = "strict", "从严控制"
+    NONE = "none", "不新增"
+
+
+class CreditRule(models.TextChoices):
+    WHITELIST = "whitelist", "白名单优先支持"
+    NORMAL = "normal", "正常"
+    CAUTIOUS = "cautious", "审慎授信"
+    RESTRICT = "restrict", "压缩退出"
+
+
+def _price(title: str, unit: str) -> models.DecimalField:
+    return models.DecimalField(
+        title,
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=f"{unit}；空 = 不加价或未规定",
+    )
+
+
+class ClassPolicy(Versioned, BaseModel):
+    """The differentiated policy 差别化政策 of one 亩均 class, per method and evaluation year.
+
+    Numbers, each dated and sourced: ``year`` is the evaluation year whose published classes
+    the policy applies to; ``valid_from``/``valid_to`` the period it is in force. The per-firm
+    effect (e.g. 电价加价 × 用电量) is computed by
+    :func:`chainboard_analytics.evaluation.policy.policy_effects`.
+    """
+
+    method_id = models.CharField("评价办法", max_length=64)
+    year = models.PositiveSmallIntegerField("适用评价年度")
+    klass = models.CharField("等级", max_length=8)
+    electricity_surcharge_yuan_per_kwh = _price("电价加价(元/千瓦时)", "元/千瓦时")
+    water_surcharge_yuan_per_m3 = _price("水价加价(元/立方米)", "元/立方米")
+    land_tax_relief_pct = _pct("城镇土地使用税减免(%)")
+    land_tax_yuan_per_m2 = _price("城镇土地使用税年税额(元/平方米)", "元/平方米")
+    energy_quota = models.CharField(
+        "用能指标", max_length=16, choices=QuotaRule.choices, blank=True
+    )
+    discharge_quota = models.CharField(
+        "排污指标", max_length=16, choices=QuotaRule.choices, blank=True
+    )
+    credit = models.CharField("信贷", max_length=16, choices=CreditRule.choices, blank=True)
+    valid_from = models.DateField("施行日期")
+    valid_to = models.DateField("失效日期", null=True, blank=True)
+    source = models.CharField("数值来源", max_length=300, help_text="文件名称、文号和日期")
+    note = models.TextField("说明", blank=True)
+    history = HistoricalRecords(verbose_name="差别化政策变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "亩均差别化政策"
+        ordering = ["method_id", "-year", "klass"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["method_id", "year", "klass"],
+                name="class_policy_unique",
+                violation_error_message="该办法该年度该等级的政策已存在",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="class_policy_dates",
+                violation_error_message="失效日期不能早于施行日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method_id} {self.year} {self.klass}"
+
+    def in_force_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

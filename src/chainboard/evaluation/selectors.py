@@ -25,9 +25,10 @@ from chainboard.enterprises.models import (
     QualificationKind,
 )
 from chainboard.evaluation.inputs import evaluated_firms, held_titles, tier_inputs
-from chainboard.evaluation.models import EvaluationResult, EvaluationRun, TierTarget
+from chainboard.evaluation.models import ClassPolicy, EvaluationResult, EvaluationRun, TierTarget
 from chainboard.geo.models import Region
 from chainboard_analytics.evaluation import check_tiers, load_criteria
+from chainboard_analytics.evaluation.policy import PolicyEffect, net_effect, policy_effects
 from chainboard_analytics.evaluation.tiers import Criteria
 
 #: League-table order: group, rank (unranked special-class firms last), USCC.
@@ -287,3 +288,70 @@ def enterprise_for_card(*, user: Any, uscc: str) -> Enterprise:
     if firm is None:
         raise NotFound("企业不存在或不在您的管辖范围")
     return firm
+
+
+# --- 差别化政策 (policy table) -------------------------------------------------------------------
+
+POLICY_NUMBERS = (
+    "electricity_surcharge_yuan_per_kwh",
+    "water_surcharge_yuan_per_m3",
+    "land_tax_relief_pct",
+    "land_tax_yuan_per_m2",
+)
+
+
+def class_policy_list(*, method_id: str = "", year: int | None = None) -> QuerySet[ClassPolicy]:
+    """The policy table (public rules, readable by every signed-in user), newest year first."""
+    qs = ClassPolicy.objects.all()
+    if method_id:
+        qs = qs.filter(method_id=method_id)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("method_id", "-year", "klass")
+
+
+def class_policies_for_run(run: EvaluationRun) -> dict[str, ClassPolicy]:
+    """klass → the policy row for the run's method and year (classes without one are absent)."""
+    return {p.klass: p for p in class_policy_list(method_id=run.method_id, year=run.year)}
+
+
+def _policy_dict(policy: ClassPolicy) -> dict[str, Any]:
+    return {k: getattr(policy, k) for k in POLICY_NUMBERS}
+
+
+def firm_policy_effects(
+    *, policy: ClassPolicy | None, figures: dict[str, Any]
+) -> tuple[list[PolicyEffect], float | None]:
+    """The effect lines and their net sum (万元) of ``policy`` on one firm's ``figures``."""
+    if policy is None:
+        return [], None
+    effects = policy_effects(_policy_dict(policy), figures)
+    return effects, net_effect(effects)
+
+
+def run_figures(run: EvaluationRun, enterprise_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """enterprise id → the figures of the run's year the policy effect needs."""
+    rows = EnterpriseYear.objects.filter(enterprise_id__in=enterprise_ids, year=run.year).values(
+        "enterprise_id", "electricity_10k_kwh", "land_area_mu"
+    )
+    return {
+        r["enterprise_id"]: {
+            "electricity_10k_kwh": r["electricity_10k_kwh"],
+            "land_area_mu": r["land_area_mu"],
+        }
+        for r in rows
+    }
+
+
+def run_policy_effects(
+    run: EvaluationRun, results: list[EvaluationResult]
+) -> dict[int, tuple[list[PolicyEffect], float | None]]:
+    """enterprise id → (effects, net 万元) for every result (the xlsx export)."""
+    policies = class_policies_for_run(run)
+    figures = run_figures(run, [r.enterprise_id for r in results])
+    return {
+        r.enterprise_id: firm_policy_effects(
+            policy=policies.get(r.klass), figures=figures.get(r.enterprise_id, {})
+        )
+        for r in results
+    }

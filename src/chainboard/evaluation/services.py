@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chainboard.accounts.scope import (
+    require_class_policy_editor,
     require_evaluation_publisher,
     require_evaluator,
     require_tier_target_setter,
@@ -21,7 +22,7 @@ from chainboard.core.errors import DomainError
 from chainboard.core.history import set_history
 from chainboard.core.locking import merge_edit, save_edit
 from chainboard.evaluation.inputs import evaluated_firms, inputs_hash, mu_inputs
-from chainboard.evaluation.models import EvaluationResult, EvaluationRun, TierTarget
+from chainboard.evaluation.models import ClassPolicy, EvaluationResult, EvaluationRun, TierTarget
 from chainboard.geo.models import Region
 from chainboard_analytics.evaluation import MuMethod, evaluate_mu
 from chainboard_analytics.evaluation.scoring import BenchmarkError
@@ -212,4 +213,53 @@ def tier_target_set(
     if obj.pk is None or changed:
         obj.full_clean()
         save_edit(obj, changed, actor=user, reason="设定梯度目标")
+    return obj
+
+
+#: The fields of a policy row an administrator sets through :func:`class_policy_set`.
+POLICY_FIELDS = (
+    "electricity_surcharge_yuan_per_kwh",
+    "water_surcharge_yuan_per_m3",
+    "land_tax_relief_pct",
+    "land_tax_yuan_per_m2",
+    "energy_quota",
+    "discharge_quota",
+    "credit",
+    "valid_from",
+    "valid_to",
+    "source",
+    "note",
+)
+
+
+@transaction.atomic
+def class_policy_set(
+    *,
+    actor: Any,
+    method_id: str,
+    year: int,
+    klass: str,
+    values: dict[str, Any],
+    expected_version: int | None = None,
+    reason: str = "修改差别化政策",
+) -> ClassPolicy:
+    """Create or change one row of the 差别化政策 table (administrators; every change in history).
+
+    ``values`` holds any of :data:`POLICY_FIELDS`; a row needs ``valid_from`` and ``source``
+    (dated and sourced). ``expected_version``: see :mod:`chainboard.core.locking`.
+    """
+    user = require_class_policy_editor(actor)
+    unknown = set(values) - set(POLICY_FIELDS)
+    if unknown:
+        raise DomainError(f"未知的政策字段：{'、'.join(sorted(unknown))}")
+    obj = (
+        ClassPolicy.objects.select_for_update()
+        .filter(method_id=method_id, year=year, klass=klass)
+        .first()
+    )
+    obj = obj or ClassPolicy(method_id=method_id, year=year, klass=klass)
+    changed = merge_edit(obj, values, expected_version, f"{year}年{klass}类差别化政策")
+    if obj.pk is None or changed:
+        obj.full_clean()
+        save_edit(obj, changed, actor=user, reason=reason)
     return obj

@@ -15,4 +15,5 @@ urlpatterns = [
     path("firms/<str:uscc>/", views.firm, name="firm"),
     path("tiers/", views.tiers, name="tiers"),
     path("coverage/", views.coverage, name="coverage"),
+    path("policies/", views.policies, name="policies"),
 ]

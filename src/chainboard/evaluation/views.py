@@ -6,14 +6,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chainboard.accounts.scope import (
+    can_edit_class_policy,
     can_publish_evaluation,
     can_run_evaluation,
     can_see_overviews,
@@ -134,11 +137,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for g in method.groups
     ]
+    policies = selectors.class_policies_for_run(run)
     context = {
         "run": run,
         "method": method,
         "total": sum(counts.values()),
-        "class_rows": [(c, names[c], counts.get(c, 0), method.policies.get(c, {})) for c in shown],
+        "class_rows": [(c, names[c], counts.get(c, 0), policies.get(c)) for c in shown],
+        "policy_sources": sorted({p.source for p in policies.values()}),
         "chart_pie": charts.class_pie(counts, shown, names),
         "chart_region": charts.class_stack(by_region, shown),
         "chart_park": charts.class_stack(by_park, shown, rotate=35),
@@ -192,6 +197,9 @@ def firm_card(request: HttpRequest, pk: int, uscc: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     method = _method(run)
+    policy = selectors.class_policies_for_run(run).get(result.klass)
+    figures = selectors.run_figures(run, [result.enterprise_id]).get(result.enterprise_id, {})
+    effects, net = selectors.firm_policy_effects(policy=policy, figures=figures)
     return render(
         request,
         "evaluation/card.html",
@@ -202,7 +210,10 @@ def firm_card(request: HttpRequest, pk: int, uscc: str) -> HttpResponse:
             "firm": result.enterprise,
             "class_name": method.class_name(result.klass),
             "next_name": method.class_name(result.next_klass) if result.next_klass else "",
-            "policy": method.policies.get(result.klass, {}),
+            "policy": policy,
+            "policy_in_force": policy is not None and policy.in_force_on(timezone.localdate()),
+            "effects": effects,
+            "net": net,
             "move_label": MOVE_LABELS.get(result.move, ""),
             "ratio": method.scoring == "ratio",
         },
@@ -229,9 +240,12 @@ def _short(method: MuMethod) -> str:
 def run_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     run = _run_or_404(request, pk)
     method = _method(run)
-    results = selectors.result_list(user=request.user, run=run).order_by(*selectors.RESULT_ORDER)
+    results = list(
+        selectors.result_list(user=request.user, run=run).order_by(*selectors.RESULT_ORDER)
+    )
+    effects = selectors.run_policy_effects(run, results)
     path = exports.write_table(
-        exports.result_frame_from_rows(results.iterator(chunk_size=2000), method),
+        exports.result_frame_from_rows(results, method, effects=effects),
         exports.temp_path(".xlsx"),
     )
     state = "发布" if run.published else "草稿"
@@ -348,3 +362,31 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "chart": charts.coverage_bars(data["rows"], kinds),
     }
     return render(request, "evaluation/coverage.html", context)
+
+
+@login_required
+def policies(request: HttpRequest) -> HttpResponse:
+    """The 差别化政策 table per method and year (read-only; administrators edit it in the admin)."""
+    user: Any = request.user
+    if not can_see_overviews(user):
+        raise PermissionDenied("企业用户请在本企业评价卡片中查看适用政策")
+    method_id = request.GET.get("method", "")
+    if method_id and method_id not in builtin_methods():
+        method_id = ""
+    rows = selectors.class_policy_list(method_id=method_id)
+    years: dict[tuple[str, int], list[Any]] = {}
+    for p in rows:
+        years.setdefault((p.method_id, p.year), []).append(p)
+    today = timezone.localdate()
+    return render(
+        request,
+        "evaluation/policies.html",
+        {
+            "tables": [
+                (m, y, ps, any(p.in_force_on(today) for p in ps)) for (m, y), ps in years.items()
+            ],
+            "methods": builtin_methods(),
+            "method_id": method_id,
+            "can_edit": can_edit_class_policy(user),
+        },
+    )

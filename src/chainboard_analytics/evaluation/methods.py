@@ -173,7 +173,9 @@ class MuMethod:
     def needs_reference(self) -> bool:
         """True when a benchmark is a mean over the reference (last) year's firms."""
         return any(
-            i.benchmark is not None and i.benchmark.kind != "fixed" and i.benchmark.of == "reference"
+            i.benchmark is not None
+            and i.benchmark.kind != "fixed"
+            and i.benchmark.of == "reference"
             for g in self.groups
             for i in g.indicators
         )
@@ -248,7 +250,9 @@ def parse_method(src: Source) -> MuMethod:
     total_weight = number(src, d, (), "total_weight")
     max_total = number(src, d, (), "max_total", None)
     if max_total is not None and max_total <= 0:
-        raise src.error(("max_total",), "max_total (the highest total a firm can get) must be positive")
+        raise src.error(
+            ("max_total",), "max_total (the highest total a firm can get) must be positive"
+        )
     provenance = d.get("provenance") or {}
     check_type(src, provenance, ("provenance",), dict)
     for key, value in provenance.items():

@@ -203,14 +203,14 @@ def test_negative_mean_benchmark_is_a_clear_error():
         "/ revenue_wan_yuan, weight: 60, benchmark: {mean_multiple: 1, of: current}}"
     )
     text = RATIO.replace(TAX, custom)
-    with pytest.raises(BenchmarkError, match="「利润率」的基准值.*为-0.99"):
+    with pytest.raises(BenchmarkError, match=r"「利润率」的基准值.*为-0\.99"):
         score(text, {})
 
 
 def test_county_without_reference_firms_is_a_clear_error():
     text = with_tax("benchmark: {mean_multiple: 2, of: reference, by: county}")
     ref = firms({"region_code": "130528"})
-    with pytest.raises(BenchmarkError, match="区县 130582.*无法计算"):
+    with pytest.raises(BenchmarkError, match=r"区县 130582.*无法计算"):
         score(text, {"region_code": "130582"}, reference=ref)
 
 
