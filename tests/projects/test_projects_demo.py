@@ -28,7 +28,7 @@ def test_demo_step_loads_once_and_fills_the_pages(
     assert ProjectUpdate.objects.count() > 2000
     assert Project.objects.filter(investor__isnull=False).exists()
     assert MonthlyRanking.objects.filter(scope="region").values("month").distinct().count() == 2
-    assert Target.objects.count() == 8 and Task.objects.count() == 38
+    assert Target.objects.count() == 11 and Task.objects.count() == 38
     demo_step(stdout=out)  # idempotent
     assert Project.objects.count() == 400
     c = Client()

@@ -161,8 +161,17 @@ def test_ranking_page_labels_are_chinese_and_say_count_or_score(example, city_an
     client = Client()
     client.force_login(city_analyst)
     page = client.get("/projects/ranking/?month=2025-03").content.decode()
-    assert "新签约得分（分）" in page and "投资完成得分（分）" in page
+    # each component has two columns: what it counts or measures, and its sub-score
+    assert '<th colspan="2" class="center">新签约项目数</th>' in page
+    assert "项目数（个）" in page and "得分（分）" in page and "比率" in page
+    # 宁晋: one signing → "1 个" beside its 7.50 points (not a bare "7.50" under 新签约)
+    assert (
+        '<td class="num value" data-component="new_signed">1 个</td>'
+        '<td class="num" data-score="new_signed">7.50</td>'
+    ) in page
+    assert '<td class="num value" data-component="investment">62.5%</td>' in page
     assert "<td>按期开工率</td>" in page  # the formula table: labels, not keys
+    assert "每月 1/12（均匀）" in page  # the plan profile in words
     for key in ("on_time_start", "investment", "over_100m", "problems_resolved"):
         assert f"<td>{key}</td>" not in page and f">{key}<" not in page
     assert ">缺</span>" in page  # 沙河 raised no problem

@@ -392,21 +392,31 @@ def cluster_node_ids(cluster: Cluster) -> list[int]:
     return out
 
 
-def cluster_firm_ids(user: AnyUser, cluster: Cluster) -> set[int]:
+def _cluster_links(cluster: Cluster) -> QuerySet[EnterpriseNode]:
+    """The active (proposed or confirmed) links of the cluster's segments to firms located in
+    its counties: the cluster's firms (docs/chains.md "Clusters")."""
     regions = [cluster.region, *cluster.extra_regions.all()]
     place = Q()
     for r in regions:
         place |= Q(enterprise__region__path__startswith=r.path)
     node_ids = cluster_node_ids(cluster)
-    links = EnterpriseNode.objects.filter(
-        enterprise_q(user, "enterprise__"), place, state__in=ACTIVE_STATES
-    )
-    links = (
+    links = EnterpriseNode.objects.filter(place, state__in=ACTIVE_STATES)
+    return (
         links.filter(node_id__in=node_ids)
         if node_ids
         else links.filter(node__chain__in=cluster.chains.all())
     )
+
+
+def cluster_firm_ids(user: AnyUser, cluster: Cluster) -> set[int]:
+    links = _cluster_links(cluster).filter(enterprise_q(user, "enterprise__"))
     return set(links.values_list("enterprise_id", flat=True))
+
+
+def cluster_firm_ids_all(cluster: Cluster) -> set[int]:
+    """Every firm of the cluster, whoever asks (city targets count the whole cluster; callers
+    check that the reader may see the target)."""
+    return set(_cluster_links(cluster).values_list("enterprise_id", flat=True))
 
 
 def cluster_series(user: AnyUser, cluster: Cluster) -> dict[str, Any]:

@@ -14,11 +14,17 @@ def ranking_stack(
     components: Mapping[str, str],
 ) -> dict[str, Any]:
     """月评比: one horizontal bar per county (in rank order), one stacked segment per component
-    score (``components``: key → Chinese label)."""
+    score (``components``: key → Chinese label).
+
+    The legend sits above the plot in its own band (``grid.top``) and scrolls instead of
+    wrapping, and ``containLabel`` keeps the county names and the score axis inside the grid,
+    so the legend never covers an axis label (it used to sit at the bottom over the x axis).
+    """
     return {
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 80, "right": 20, "top": 20, "bottom": 30},
-        "xAxis": {"type": "value"},
+        "legend": {"top": 0, "type": "scroll"},
+        "grid": {"left": 10, "right": 30, "top": 40, "bottom": 10, "containLabel": True},
+        "xAxis": {"type": "value", "name": "分", "nameGap": 8},
         "yAxis": {"type": "category", "inverse": True, "data": list(labels)},
         "series": [
             {
@@ -29,7 +35,6 @@ def ranking_stack(
             }
             for key, label in components.items()
         ],
-        "legend": {"bottom": 0},
     }
 
 

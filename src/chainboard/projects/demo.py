@@ -37,6 +37,7 @@ from chainboard.projects.models import (
     YearPlan,
     week_start,
 )
+from chainboard.projects.target_params import validate_params
 
 REASON = "示例数据"
 N_PROJECTS = 400
@@ -178,6 +179,9 @@ def _load(rng: np.random.Generator) -> dict[str, int]:
     weights = np.array([c.weight for c in COUNTIES], float)
     county_of = rng.choice(len(COUNTIES), size=N_PROJECTS, p=weights / weights.sum())
     projects: list[Project] = []
+    # 谋划入库日期 and 县级重点 come from their own generator so the rest of the sample (and the
+    # figures documented from it) does not move when they change.
+    listing = np.random.default_rng(157)
     plans: dict[str, Decimal] = {}
     stalled: set[str] = set()
     for i, ci in enumerate(county_of):
@@ -234,6 +238,14 @@ def _load(rng: np.random.Generator) -> dict[str, int]:
             producing = min(started + dt.timedelta(days=int(rng.integers(60, 200))), today)
         if stage == Stage.EFFECTIVE and producing:
             effective = producing
+        first_date = signed or planned_start
+        listed = (
+            dt.date(year, 1, 1)
+            + dt.timedelta(days=int(listing.integers(0, (today.timetuple().tm_yday))))
+            if stage == Stage.PLANNED
+            else first_date - dt.timedelta(days=int(listing.integers(20, 300)))
+        )
+        county_key = bool(listing.random() < (0.6 if kind == "tech" else 0.25))
         park_list = parks.get(code) or []
         park: Park | None = (
             park_list[int(rng.integers(len(park_list)))]
@@ -256,6 +268,8 @@ def _load(rng: np.random.Generator) -> dict[str, int]:
                 source=source,
                 total_investment_wan_yuan=total,
                 stage=stage,
+                listed_on=min(listed, first_date),
+                county_key=county_key,
                 planned_start_on=planned_start,
                 signed_on=signed,
                 started_on=started,
@@ -383,14 +397,16 @@ def _targets(year: int, regions: dict[str, Region]) -> int:
     city = Region.objects.get(pk="130500")
     data_year = EnterpriseYear.objects.aggregate(y=Max("year"))["y"] or year - 1
     registry = {TargetFormula.REVENUE, TargetFormula.REVENUE_GROWTH}
-    registry.add(TargetFormula.QUALIFICATIONS_NEW)
+    registry |= {TargetFormula.QUALIFICATIONS_NEW, TargetFormula.CLUSTERS_NEW_BIG}
+    clusters = {"year": data_year, "firms": "clusters"}  # over the clusters' firms, not all firms
+    inbound = ["investment", "jingjinji"]  # 引进: 招商引资 and 京津冀对接, not 技改 or 专项债券
     specs = [
         (
             "全市产业集群营业收入达到4800亿元",
             "工信局",
             city,
             TargetFormula.REVENUE,
-            {"year": data_year},
+            clusters,
             48_000_000,
             "万元",
             "12项赋能行动",
@@ -400,9 +416,19 @@ def _targets(year: int, regions: dict[str, Region]) -> int:
             "工信局",
             city,
             TargetFormula.REVENUE_GROWTH,
-            {"year": data_year},
+            clusters,
             15,
             "%",
+            "12项赋能行动",
+        ),
+        (
+            "新增超百亿产业集群1个",
+            "工信局",
+            city,
+            TargetFormula.CLUSTERS_NEW_BIG,
+            {"year": data_year},
+            1,
+            "个",
             "12项赋能行动",
         ),
         (
@@ -430,7 +456,7 @@ def _targets(year: int, regions: dict[str, Region]) -> int:
             "商务局",
             city,
             TargetFormula.PROJECTS_OVER,
-            {"threshold_wan_yuan": 10000},
+            {"threshold_wan_yuan": 10000, "sources": inbound},
             35,
             "个",
             "12项赋能行动",
@@ -440,10 +466,30 @@ def _targets(year: int, regions: dict[str, Region]) -> int:
             "商务局",
             city,
             TargetFormula.PROJECTS_OVER,
-            {"threshold_wan_yuan": 100000},
+            {"threshold_wan_yuan": 100000, "sources": inbound},
             3,
             "个",
             "12项赋能行动",
+        ),
+        (
+            "1-8月新谋划重大项目157项",
+            "发改委",
+            city,
+            TargetFormula.PROJECTS_LISTED,
+            {},
+            157,
+            "个",
+            "项目建设大会战",
+        ),
+        (
+            "县级重点技改项目100个",
+            "工信局",
+            city,
+            TargetFormula.PROJECTS_ACTIVE,
+            {"kinds": ["tech"], "county_key": True},
+            100,
+            "个",
+            "八项行动",
         ),
         (
             "技改投资增长12%",
@@ -472,9 +518,9 @@ def _targets(year: int, regions: dict[str, Region]) -> int:
             owner=o,
             region=r,
             period_start=dt.date(data_year if f in registry else year, 1, 1),
-            period_end=dt.date(data_year if f in registry else year, 12, 31),
+            period_end=dt.date(data_year if f in registry else year, 8 if "1-8月" in n else 12, 31),
             formula=f,
-            params=p,
+            params=validate_params(f, p),
             target_value=Decimal(v),
             unit=u,
             programme=prog,

@@ -30,6 +30,7 @@ COLUMNS = [
     "source",
     "total_investment_wan_yuan",
     "stage",
+    "listed_on",
     "planned_start_on",
     "signed_on",
     "started_on",
@@ -40,6 +41,7 @@ COLUMNS = [
     "batch_name",
     "provincial_key",
     "city_key",
+    "county_key",
     "chain_node_codes",
     "longitude",
     "latitude",
@@ -58,7 +60,7 @@ def _cell(p: Project, key: str) -> Any:
         return p.batch.name if p.batch else ""
     if key in ("kind", "source", "stage"):
         return getattr(p, f"get_{key}_display")()
-    if key in ("provincial_key", "city_key"):
+    if key in ("provincial_key", "city_key", "county_key"):
         return "是" if getattr(p, key) else "否"
     if key == "chain_node_codes":
         return ",".join(p.chain_node_codes)

@@ -92,6 +92,12 @@ class ProjectFilter(django_filters.FilterSet):
         method="by_size",
         empty_label="全部",
     )
+    county_key = django_filters.ChoiceFilter(
+        label="县级重点",
+        choices=[("1", "县级重点"), ("0", "非县级重点")],
+        method="by_county_key",
+        empty_label="全部",
+    )
 
     class Meta:
         model = Project
@@ -117,6 +123,9 @@ class ProjectFilter(django_filters.FilterSet):
     def by_size(self, qs: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         floor = {"100m": YI, "1b": 10 * YI}.get(value)
         return qs.filter(total_investment_wan_yuan__gte=floor) if floor else qs
+
+    def by_county_key(self, qs: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return qs.filter(county_key=value == "1") if value else qs
 
 
 class MapFilter(django_filters.FilterSet):

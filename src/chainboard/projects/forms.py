@@ -120,7 +120,14 @@ class ProjectForm(forms.ModelForm):
         fields = [f for f in PROJECT_FIELDS if f not in ("investor", "chain_node_codes")]
         widgets = {
             f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            for f in ("planned_start_on", "signed_on", "started_on", "producing_on", "effective_on")
+            for f in (
+                "listed_on",
+                "planned_start_on",
+                "signed_on",
+                "started_on",
+                "producing_on",
+                "effective_on",
+            )
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

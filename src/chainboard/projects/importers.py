@@ -82,6 +82,7 @@ TITLES = {
     "source": "项目来源",
     "total_investment_wan_yuan": "总投资(万元)",
     "stage": "阶段",
+    "listed_on": "谋划入库日期",
     "planned_start_on": "计划开工日期",
     "signed_on": "签约日期",
     "started_on": "开工日期",
@@ -92,6 +93,7 @@ TITLES = {
     "batch_name": "集中开工批次",
     "provincial_key": "省重点",
     "city_key": "市重点",
+    "county_key": "县级重点",
     "chain_node_codes": "产业链环节代码",
     "longitude": "经度",
     "latitude": "纬度",
@@ -136,6 +138,7 @@ class ProjectImporter:
             required=True,
         ),
         Column(TITLES["stage"], "stage", _choice(Stage, "阶段"), help="谋划/签约/开工/投产/达效"),
+        Column(TITLES["listed_on"], "listed_on", parse_date, help="谋划项目进入项目库的日期"),
         Column(TITLES["planned_start_on"], "planned_start_on", parse_date),
         Column(TITLES["signed_on"], "signed_on", parse_date),
         Column(TITLES["started_on"], "started_on", parse_date),
@@ -146,6 +149,7 @@ class ProjectImporter:
         Column(TITLES["batch_name"], "batch_name", parse_text, help="已登记的集中开工批次名称"),
         Column(TITLES["provincial_key"], "provincial_key", parse_bool, help="是/否"),
         Column(TITLES["city_key"], "city_key", parse_bool, help="是/否"),
+        Column(TITLES["county_key"], "county_key", parse_bool, help="是/否"),
         Column(TITLES["chain_node_codes"], "chain_node_codes", parse_codes, help="多个用逗号分隔"),
         Column(TITLES["longitude"], "longitude", parse_coordinate),
         Column(TITLES["latitude"], "latitude", parse_coordinate),
@@ -228,6 +232,7 @@ class ProjectImporter:
                 "kind",
                 "source",
                 "total_investment_wan_yuan",
+                "listed_on",
                 "planned_start_on",
                 "signed_on",
                 "started_on",
@@ -241,7 +246,7 @@ class ProjectImporter:
             ):
                 if key in v:
                     data[key] = v[key]
-            for key in ("stage", "provincial_key", "city_key"):
+            for key in ("stage", "provincial_key", "city_key", "county_key"):
                 if v.get(key) is not None:
                     data[key] = v[key]
             if "park_name" in v:

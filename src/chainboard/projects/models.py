@@ -137,6 +137,12 @@ class Project(Versioned, BaseModel):
     stage = models.CharField(
         "阶段", max_length=16, choices=Stage.choices, default=Stage.PLANNED, db_index=True
     )
+    listed_on = models.DateField(
+        "谋划入库日期",
+        null=True,
+        blank=True,
+        help_text="项目谋划后进入项目库的日期（“新谋划项目”按此日期计数）",
+    )
     planned_start_on = models.DateField("计划开工日期", null=True, blank=True)
     signed_on = models.DateField("签约日期", null=True, blank=True)
     started_on = models.DateField("开工日期", null=True, blank=True)
@@ -154,6 +160,7 @@ class Project(Versioned, BaseModel):
     )
     provincial_key = models.BooleanField("省重点", default=False)
     city_key = models.BooleanField("市重点", default=False)
+    county_key = models.BooleanField("县级重点", default=False)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     archived = models.BooleanField("已归档", default=False, db_index=True)
@@ -209,6 +216,8 @@ class Project(Versioned, BaseModel):
         known = [d for d in dates if d is not None]
         if known != sorted(known):
             errors["stage"] = "阶段日期应依次为 签约 ≤ 开工 ≤ 投产 ≤ 达效"
+        if self.listed_on is not None and known and self.listed_on > known[0]:
+            errors["listed_on"] = "谋划入库日期不能晚于签约、开工等阶段日期"
         if errors:
             raise ValidationError(errors)
 
@@ -355,13 +364,36 @@ class ReviewScore(Versioned, BaseModel):
 class RankingMethod(Versioned, BaseModel):
     """The configurable 月评比 scoring method; the newest active row is used (see docs/projects.md).
 
-    ``components`` maps a component key to ``{"weight", "benchmark", "cap"}``; ``period`` holds
-    the weights that combine monthly scores with 季观摩 and 半年考核 scores.
+    ``components`` maps a component key to ``{"weight", "benchmark", "cap"}`` and, for the
+    counts, an optional ``"per"`` (``"projects"`` / ``"firms"``: per 100 projects in the county's
+    pool or per 100 of its 规上 firms); ``period`` holds the weights that combine monthly scores
+    with 季观摩 and 半年考核 scores; ``plan_profile`` the monthly shares of the annual plan.
     """
+
+    def clean(self) -> None:
+        from chainboard_analytics.projects.ranking import check_method, check_profile
+
+        errors = {}
+        try:
+            check_method(self.components or {})
+        except ValueError as exc:
+            errors["components"] = str(exc)
+        try:
+            check_profile(self.plan_profile or [])
+        except ValueError as exc:
+            errors["plan_profile"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
 
     name = models.CharField("名称", max_length=100)
     components = models.JSONField("评分项")
     period = models.JSONField("期间综合权重", default=dict)
+    plan_profile = models.JSONField(
+        "年度计划分月比例",
+        default=list,
+        blank=True,
+        help_text="12个非负数（1–12月），如河北冬季停工 [0,0,1,1,1,1,1,1,1,1,1,0]；空 = 每月1/12",
+    )
     active = models.BooleanField("启用", default=True)
     history = HistoricalRecords(verbose_name="评比办法变更记录")
 
@@ -408,12 +440,15 @@ class MonthlyRanking(BaseModel):
 
 
 class TargetFormula(models.TextChoices):
-    PROJECTS_OVER = "projects_over", "签约项目数（总投资≥门槛）"
+    PROJECTS_OVER = "projects_over", "签约项目数"
+    PROJECTS_LISTED = "projects_listed", "新谋划入库项目数"
+    PROJECTS_ACTIVE = "projects_active", "期内实施项目数"
     QUALIFICATIONS_NEW = "qualifications_new", "新增资质企业数"
     REVENUE = "revenue", "企业营业收入合计(万元)"
     REVENUE_GROWTH = "revenue_growth", "企业营业收入增速(%)"
     TECH_INVESTMENT_GROWTH = "tech_investment_growth", "技改投资增速(%)"
     INVESTMENT_DONE = "investment_done", "项目完成投资(万元)"
+    CLUSTERS_NEW_BIG = "clusters_new_big", "新增超百亿产业集群数"
     MANUAL = "manual", "手工填报"
 
 
@@ -456,6 +491,18 @@ class Target(Versioned, BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from chainboard.projects.target_params import validate_params
+
+        self.params = validate_params(self.formula, self.params)
+
+    @property
+    def params_text(self) -> str:
+        """The parameters in Chinese (the target pages show this, not the stored dict)."""
+        from chainboard.projects.target_params import describe_params
+
+        return describe_params(self.formula, self.params)
 
 
 class TargetReading(Versioned, BaseModel):

@@ -19,6 +19,8 @@ class ProjectOut(Schema):
     stage: str
     total_investment_wan_yuan: Decimal
     investment_done_wan_yuan: Decimal
+    listed_on: dt.date | None
+    county_key: bool
     planned_start_on: dt.date | None
     signed_on: dt.date | None
     started_on: dt.date | None
@@ -36,6 +38,8 @@ class ProjectPatch(Schema):
     responsible_department: str | None = None
     total_investment_wan_yuan: Decimal | None = None
     planned_start_on: dt.date | None = None
+    listed_on: dt.date | None = None
+    county_key: bool | None = None
 
 
 class UpdateIn(Schema):

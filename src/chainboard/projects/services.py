@@ -59,6 +59,7 @@ PROJECT_FIELDS = (
     "source",
     "total_investment_wan_yuan",
     "stage",
+    "listed_on",
     "planned_start_on",
     "signed_on",
     "started_on",
@@ -69,6 +70,7 @@ PROJECT_FIELDS = (
     "batch",
     "provincial_key",
     "city_key",
+    "county_key",
     "longitude",
     "latitude",
 )
@@ -502,6 +504,7 @@ def ranking_store(
         obj.label, obj.score, obj.rank, obj.method = row.label, row.score, row.rank, method
         obj.components = {
             name: {"value": row.values.get(name), "score": _score_text(row.scores.get(name))}
+            | ({"count": row.counts[name]} if name in row.counts else {})
             for name in ranking.COMPONENTS
         }
         obj.full_clean()

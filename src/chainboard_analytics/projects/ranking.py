@@ -9,7 +9,8 @@ For month M of year Y (month number m, last day E, first day of the year J), per
 component           value                                                       default
 ==================  ==========================================================  ============
 investment          投资完成率 = Σ 本期完成投资 of weekly updates with J ≤ week ≤ E  w35 b1 c1.2
-                    ÷ (Σ 年度计划投资 of year Y × m ÷ 12)            (no plan → 缺)
+                    ÷ (Σ 年度计划投资 of year Y × share due by month m)
+                    (no plan, or nothing due yet → 缺)
 on_time_start       按期开工率 = projects planned to start in [J, E] that started    w20 b1 c1
                     on or before the planned date ÷ projects planned to start then
                     (none due → 缺)
@@ -23,7 +24,27 @@ punctuality         周调度按时率 = weekly updates filed on time for the we
                     (started, not yet producing) ÷ such project-weeks (none → 缺)
 ==================  ==========================================================  ============
 
-(w weight, b benchmark, c cap.) component score = weight × min(value ÷ benchmark, cap) × k,
+(w weight, b benchmark, c cap.) Share of the plan due by month m: P_m = Σ_{i≤m} p_i ÷ Σ p_i
+over the method's monthly profile p_1..p_12 (``plan_profile``); no profile = even, P_m = m ÷ 12.
+A profile with zeros models the winter construction stop. Hebei cities stop 土石方作业, 浇筑,
+混凝土搅拌 and other outdoor work on building sites in the heating season, e.g. 廊坊
+《2017-2018年秋冬季建筑工程施工现场扬尘治理攻坚行动方案》: 2017-11-15 to 2018-03-15, city-wide,
+key projects only by exemption (瞰廊坊 2017-09-28, https://hnt.dcement.com/Print.aspx?id=158945).
+``HEBEI_WINTER_PROFILE`` rounds that to whole months: 0 for December, January and February, 1
+for each other month (half of November and of March are stopped; our rounding), so P_3 = 1/9,
+P_11 = P_12 = 1, and in January or February nothing is due yet (investment → 缺 by the neutral
+rule below, not an infinite rate).
+
+Size normalisation (a method option per count component, ``"per"``): a big county signs more
+projects simply because it is big, so a count can be divided by the county's size and scaled
+to "per 100": ``"per": "projects"`` → count × 100 ÷ the county's projects in the pool (not
+archived), ``"per": "firms"`` → count × 100 ÷ its 规上 industrial firms in the registry (企业
+above designated size, 主营业务收入 ≥ 2000万元, 国家统计局《统计上大中小微型企业划分办法》 and the
+规模以上 threshold of 2011). A size of 0 cannot be divided by: the value is 缺 (neutral). The
+benchmark is then per 100 (e.g. 新签约 8 per 100 pool projects). The default method does not
+normalise: the published tables score absolute counts (延安 2017: "每新开工一个项目加5分").
+
+component score = weight × min(value ÷ benchmark, cap) × k,
 rounded half up to 0.01. Score = Σ component scores, rounded to 0.01. Rank: by score, highest
 first; equal scores share a rank (1, 2, 2, 4: "competition" ranking); equal scores are listed
 by key.
@@ -96,6 +117,12 @@ DEFAULT_COMPONENTS: dict[str, dict[str, float]] = {
     "problems_resolved": {"weight": 10, "benchmark": 1, "cap": 1},
     "punctuality": {"weight": 10, "benchmark": 1, "cap": 1},
 }
+#: Size bases a count may be normalised by (the ``"per"`` option): key → Chinese label.
+PER_LABELS: dict[str, str] = {"projects": "每百个在库项目", "firms": "每百家规上工业企业"}
+#: Components that are counts (the only ones ``"per"`` applies to).
+COUNT_COMPONENTS = ("new_signed", "over_100m")
+#: Hebei's winter construction stop (December–February get no share of the annual plan).
+HEBEI_WINTER_PROFILE: list[float] = [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]
 #: Weights of the parts of a period result (see the module docstring).
 DEFAULT_PERIOD: dict[str, dict[str, float]] = {
     "quarter": {"monthly": 0.7, "quarter": 0.3},
@@ -121,6 +148,8 @@ class MonthInputs:
     problems_resolved: int = 0
     weeks_expected: int = 0  # project-weeks under construction in M
     weeks_on_time: int = 0  # … with the update filed on time
+    pool_projects: int = 0  # the county's projects in the pool (size for "per": "projects")
+    above_scale_firms: int | None = None  # its 规上 firms (size for "per": "firms"; None: n/a)
 
 
 def quantize(value: Decimal) -> Decimal:
@@ -133,20 +162,86 @@ def ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
-def plan_to_date(annual_plan_wan_yuan: float, month: int) -> float:
-    """The part of the annual plan due by the end of month ``month`` (1–12): plan × m ÷ 12."""
+def check_profile(profile: Sequence[float]) -> None:
+    """Refuse a monthly profile that is not empty nor 12 non-negative numbers with a positive
+    sum (``ValueError`` with a Chinese message)."""
+    if not profile:
+        return
+    if len(profile) != 12:
+        raise ValueError(f"分月比例应为12个数（1–12月），现有{len(profile)}个")
+    if any(isinstance(p, bool) or not isinstance(p, int | float) or p < 0 for p in profile):
+        raise ValueError("分月比例应为非负数")
+    if not sum(profile):
+        raise ValueError("分月比例之和应大于0")
+
+
+def check_method(components: Mapping[str, Mapping[str, object]]) -> None:
+    """Refuse unknown components, a non-positive benchmark, a negative weight or cap, or a
+    ``per`` on a rate or with an unknown base (``ValueError`` with a Chinese message)."""
+    for key, c in components.items():
+        label = COMPONENTS.get(key)
+        if label is None:
+            raise ValueError(f"未知评分项 {key}，可选：{'、'.join(COMPONENTS)}")
+        for name in ("weight", "benchmark", "cap"):
+            v = c.get(name)
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise ValueError(f"{label}的 {name} 应为数字")
+            if v < 0 or (name == "benchmark" and v == 0):
+                raise ValueError(
+                    f"{label}的 {name} 应为{'正数' if name == 'benchmark' else '非负数'}"
+                )
+        per = c.get("per")
+        if per is not None and (key not in COUNT_COMPONENTS or per not in PER_LABELS):
+            raise ValueError(
+                f"{label}不能按规模折算（per 只用于计数项，可选 projects、firms）：{per}"
+            )
+
+
+def plan_to_date(
+    annual_plan_wan_yuan: float, month: int, profile: Sequence[float] | None = None
+) -> float:
+    """The part of the annual plan due by the end of month ``month`` (1–12): plan × P_m, with
+    P_m = Σ_{i≤m} p_i ÷ Σ p_i over ``profile`` (12 shares), or m ÷ 12 without one."""
     if not 1 <= month <= 12:
         raise ValueError(f"month must be 1..12, got {month}")
-    return annual_plan_wan_yuan * month / 12
+    if not profile:
+        return annual_plan_wan_yuan * month / 12
+    check_profile(profile)
+    return annual_plan_wan_yuan * sum(profile[:month]) / sum(profile)
 
 
-def component_values(inputs: MonthInputs, month: int) -> dict[str, float | None]:
-    """The six component values of the module docstring (``None``: cannot be computed)."""
+def per_hundred(count: float, size: float | None) -> float | None:
+    """count × 100 ÷ size (a count per 100 projects or firms); ``None`` (缺) when the size is
+    0 or unknown."""
+    return count * 100 / size if size else None
+
+
+def component_values(
+    inputs: MonthInputs,
+    month: int,
+    *,
+    profile: Sequence[float] | None = None,
+    per: Mapping[str, str] | None = None,
+) -> dict[str, float | None]:
+    """The six component values of the module docstring (``None``: cannot be computed).
+
+    ``profile``: the monthly shares of the annual plan; ``per``: count component → size base
+    (``"projects"`` / ``"firms"``) it is normalised by.
+    """
+    sizes = {"projects": inputs.pool_projects, "firms": inputs.above_scale_firms}
+    counts = {"new_signed": float(inputs.signed), "over_100m": float(inputs.over_100m)}
+    normalised: dict[str, float | None] = dict(counts)
+    for key, base in (per or {}).items():
+        if base not in sizes:
+            raise ValueError(f"unknown size base {base!r}")
+        normalised[key] = per_hundred(counts[key], sizes[base])
     return {
-        "investment": ratio(inputs.done_wan_yuan, plan_to_date(inputs.plan_wan_yuan, month)),
+        "investment": ratio(
+            inputs.done_wan_yuan, plan_to_date(inputs.plan_wan_yuan, month, profile)
+        ),
         "on_time_start": ratio(inputs.starts_on_time, inputs.starts_due),
-        "new_signed": float(inputs.signed),
-        "over_100m": float(inputs.over_100m),
+        "new_signed": normalised["new_signed"],
+        "over_100m": normalised["over_100m"],
         "problems_resolved": ratio(inputs.problems_resolved, inputs.problems_raised),
         "punctuality": ratio(inputs.weeks_on_time, inputs.weeks_expected),
     }

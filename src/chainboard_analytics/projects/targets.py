@@ -19,6 +19,13 @@ there is no value).
 
 Growth (增速, %) = (now ÷ before − 1) × 100; none when ``before`` is 0.
 
+New clusters above a size (新增超百亿产业集群, the seed's "新增超百亿产业集群1个", 邢台市
+2021 政府工作报告 as reported in shared/seeds/000): a cluster counts for year Y when its revenue
+(Σ 营业收入 of its firms) in Y is ≥ the threshold (default 100亿元 = 1,000,000 万元, the same
+"≥" as the cluster league table's 超百亿 count) and its revenue in Y−1 is below it. A cluster
+with no revenue figure for Y−1 or for Y is not counted (it cannot be shown to have crossed);
+:func:`new_big_clusters` returns those apart so the page can name them.
+
 Source: the time-proportional ("序时进度") reading of a yearly target is how Chinese work
 reports state progress ("完成全年目标的 X%，超/低于序时进度"); the 90 % at-risk band is this
 platform's choice. The task summary sentence copies the wording of the seed reports
@@ -28,7 +35,7 @@ platform's choice. The task summary sentence copies the wording of the seed repo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -65,6 +72,36 @@ def status_for(value: Decimal | None, projected: Decimal | None, target: Decimal
 def growth_pct(now: Decimal, before: Decimal) -> Decimal | None:
     """(now ÷ before − 1) × 100 in percent; ``None`` when ``before`` is 0."""
     return None if not before else (now / before - 1) * 100
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """Clusters that crossed the threshold in year Y, and those lacking Y−1 or Y figures."""
+
+    crossed: list[str]
+    unknown: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.crossed)
+
+
+def new_big_clusters(
+    revenue: Mapping[str, tuple[Decimal | None, Decimal | None]], threshold: Decimal
+) -> Crossing:
+    """Clusters whose revenue went from below ``threshold`` (year Y−1) to ≥ it (year Y).
+
+    ``revenue`` maps a cluster name to its (Y−1, Y) revenue in 万元 (``None``: no figure).
+    """
+    if threshold <= 0:
+        raise ValueError(f"threshold must be positive, got {threshold}")
+    crossed, unknown = [], []
+    for name, (before, now) in sorted(revenue.items()):
+        if before is None or now is None:
+            unknown.append(name)
+        elif before < threshold <= now:
+            crossed.append(name)
+    return Crossing(crossed, unknown)
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,10 @@ from chainboard.projects.models import (
 )
 from chainboard_analytics.projects.ranking import COMPONENTS as COMPONENTS  # column labels
 from chainboard_analytics.projects.ranking import (
+    COUNT_COMPONENTS,
     DEFAULT_COMPONENTS,
     DEFAULT_PERIOD,
+    PER_LABELS,
     MonthInputs,
     competition_ranks,
     component_values,
@@ -65,9 +67,24 @@ def ranking_method_get() -> RankingMethod:
 
 
 def method_rows(method: RankingMethod) -> list[tuple[str, dict[str, Any]]]:
-    """The method's components for the formula table: key → weight, benchmark, cap and the
-    Chinese label (an unknown key is shown as it is stored)."""
-    return [(k, {**c, "label": COMPONENTS.get(k, k)}) for k, c in (method.components or {}).items()]
+    """The method's components for the formula table: key → weight, benchmark, cap, the
+    Chinese label (an unknown key is shown as it is stored), the value's unit and the size base
+    of a normalised count."""
+    rows = []
+    for k, c in (method.components or {}).items():
+        per = PER_LABELS.get(str(c.get("per") or ""), "")
+        unit = "比值" if k not in COUNT_COMPONENTS else (f"个/{per[1:]}" if per else "个")
+        rows.append((k, {**c, "label": COMPONENTS.get(k, k), "unit": unit, "per_label": per}))
+    return rows
+
+
+def profile_text(method: RankingMethod) -> str:
+    """The monthly profile of the plan in words: "每月1/12" or the 12 shares as percentages."""
+    profile = method.plan_profile or []
+    if not profile:
+        return "每月 1/12（均匀）"
+    total = sum(profile)
+    return "，".join(f"{m}月{100 * p / total:.1f}%" for m, p in enumerate(profile, 1))
 
 
 def latest_month() -> dt.date | None:
@@ -96,11 +113,36 @@ class RankRow:
     score: Decimal = Decimal(0)
     rank: int = 0
     previous_rank: int | None = None
+    #: The raw counts of the count components (a normalised value is per 100, not a count).
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def cells(self) -> list[tuple[str, Decimal | None]]:
         """``(component, score)`` in column order; ``None``: 缺 (the neutral rule)."""
         return [(k, self.scores.get(k)) for k in COMPONENTS]
+
+    @property
+    def pairs(self) -> list[tuple[str, str, Decimal | None]]:
+        """``(component, value text, score)`` in column order: what the value is (a rate in %,
+        a count in 个, a normalised count per 100 beside its count) next to its sub-score, so
+        "新签约 15.00" reads "2 个 → 15.00 分"; ``None`` score: 缺."""
+        out = []
+        for k in COMPONENTS:
+            value = self.values.get(k)
+            if k in COUNT_COMPONENTS:
+                count = self.counts.get(k)
+                if count is None and value is not None:  # stored before counts were kept
+                    text = f"{value:g}"
+                else:
+                    text = f"{count} 个" if count is not None else MISSING
+                    if value is not None and count is not None and value != count:
+                        text += f"（每百 {value:.2f}）"
+                    elif value is None and count is not None:
+                        text += f"（每百 {MISSING}）"
+            else:
+                text = MISSING if value is None else f"{100 * value:.1f}%"
+            out.append((k, text, self.scores.get(k)))
+        return out
 
     @property
     def move(self) -> int | None:
@@ -173,6 +215,17 @@ def ranking_compute(
         .values_list(ugroup, "n", "ok")
     }
     expected, on_time = _punctuality(qs, upd, group, first, end)
+    per = {
+        k: str(c["per"])
+        for k, c in (method.components or {}).items()
+        if isinstance(c, dict) and c.get("per")
+    }
+    pool = (
+        dict(qs.values_list(group).annotate(n=Count("pk")).values_list(group, "n"))
+        if "projects" in per.values()
+        else {}
+    )
+    firms = _above_scale_firms(scope) if "firms" in per.values() else {}
 
     keys = set(qs.values_list(group, flat=True).distinct())
     labels = _labels(keys, scope)
@@ -191,10 +244,14 @@ def ranking_compute(
             problems_resolved=n_resolved,
             weeks_expected=expected.get(key, 0),
             weeks_on_time=on_time.get(key, 0),
+            pool_projects=pool.get(key, 0),
+            above_scale_firms=firms.get(key),
         )
-        values = component_values(inputs, first.month)
+        values = component_values(inputs, first.month, profile=method.plan_profile or None, per=per)
         scores, total = score_components(values, method.components)
-        rows.append(RankRow(str(key), labels.get(key, str(key)), values, scores, total))
+        row = RankRow(str(key), labels.get(key, str(key)), values, scores, total)
+        row.counts = {"new_signed": inputs.signed, "over_100m": inputs.over_100m}
+        rows.append(row)
     return _rank(rows)
 
 
@@ -205,6 +262,28 @@ def _rank(rows: list[RankRow]) -> list[RankRow]:
     for key, _score, rank in competition_ranks((r.key, r.score) for r in rows):
         by_key[key].rank = rank
         out.append(by_key[key])
+    return out
+
+
+def _above_scale_firms(scope: str) -> dict[Any, int]:
+    """规上 industrial firms per county (by the county's path prefix: firms registered in a
+    township count for their county); departments have no size in firms (→ 缺)."""
+    if scope != RankingScope.REGION:
+        return {}
+    from chainboard.enterprises.models import Enterprise
+
+    counties = dict(Region.objects.filter(level="county").values_list("path", "code"))
+    out: dict[Any, int] = defaultdict(int)
+    for path, n in (
+        Enterprise.objects.filter(above_scale=True)
+        .values_list("region__path")
+        .annotate(n=Count("pk"))
+        .values_list("region__path", "n")
+    ):
+        for prefix, code in counties.items():
+            if path.startswith(prefix):
+                out[code] += n
+                break
     return out
 
 
@@ -256,6 +335,11 @@ def ranking_with_moves(
                 },
                 r.score,
                 r.rank,
+                counts={
+                    k: int(v["count"])
+                    for k, v in r.components.items()
+                    if v.get("count") is not None
+                },
             )
             for r in MonthlyRanking.objects.filter(month=first, scope=scope).order_by("rank", "key")
         ]

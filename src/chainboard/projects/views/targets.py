@@ -56,6 +56,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "t": target,
         "ev": targets.target_evaluate(target),
+        "basis": targets.target_basis(target),
         "readings": readings[::-1],
         "chart": charts.target_history(
             [f"{r.on:%Y-%m-%d}" for r in readings],
