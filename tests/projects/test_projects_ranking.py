@@ -175,3 +175,98 @@ def test_ranking_page_labels_are_chinese_and_say_count_or_score(example, city_an
     for key in ("on_time_start", "investment", "over_100m", "problems_resolved"):
         assert f"<td>{key}</td>" not in page and f">{key}<" not in page
     assert ">缺</span>" in page  # 沙河 raised no problem
+
+
+def test_plan_profile_and_per_100_projects_by_hand(example) -> None:  # type: ignore[no-untyped-def]
+    from chainboard.projects.models import RankingMethod
+    from chainboard_analytics.projects.ranking import (
+        DEFAULT_COMPONENTS,
+        DEFAULT_PERIOD,
+        HEBEI_WINTER_PROFILE,
+    )
+
+    method = RankingMethod(
+        name="冬季停工+规模折算",
+        components={
+            **DEFAULT_COMPONENTS,
+            "new_signed": {"weight": 15, "benchmark": 50, "cap": 1.5, "per": "projects"},
+        },
+        period=DEFAULT_PERIOD,
+        plan_profile=HEBEI_WINTER_PROFILE,
+    )
+    method.full_clean()
+    rows = {r.key: r for r in ranking.ranking_compute(dt.date(2025, 3, 1), method=method)}
+    a, b = rows["130528"], rows["130582"]
+    # 宁晋: plan due by March = 16,000 × 1/9 = 1,777.78 (not 4,000): 2,500 done → 1.41, capped
+    # 1.2 → 42; one March signing in a pool of 2 projects = 50 per 100 ÷ 50 × 15 = 15.
+    assert a.values["investment"] == pytest.approx(2500 / (16000 / 9))
+    assert a.scores["investment"] == Decimal("42.00")
+    assert a.values["new_signed"] == pytest.approx(50.0)
+    assert a.scores["new_signed"] == Decimal("15.00")
+    assert a.score == Decimal("80.00")  # 42 + 10 + 15 + 1 + 10 + 2
+    assert dict(a.counts) == {"new_signed": 1, "over_100m": 1}
+    assert ("new_signed", "1 个（每百 50.00）", Decimal("15.00")) in a.pairs
+    assert b.score == Decimal("57.78")  # 沙河 was capped already
+    # January under the winter stop: nothing due → investment 缺 for both, not a huge rate
+    january = ranking.ranking_compute(dt.date(2025, 1, 1), method=method)
+    assert all(r.values["investment"] is None for r in january)
+    assert all("investment" not in r.scores for r in january)
+
+
+def test_per_100_firms_uses_the_countys_above_scale_firms(example) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import EnterpriseFactory
+
+    from chainboard.projects.models import RankingMethod
+    from chainboard_analytics.projects.ranking import DEFAULT_COMPONENTS, DEFAULT_PERIOD
+
+    EnterpriseFactory(region_id="130528", above_scale=True)
+    EnterpriseFactory(region_id="130528", above_scale=True)
+    EnterpriseFactory(region_id="130528", above_scale=False)  # 规下: not counted
+    method = RankingMethod(
+        name="每百家规上企业",
+        components={
+            **DEFAULT_COMPONENTS,
+            "over_100m": {"weight": 10, "benchmark": 50, "cap": 1.5, "per": "firms"},
+        },
+        period=DEFAULT_PERIOD,
+    )
+    rows = {r.key: r for r in ranking.ranking_compute(dt.date(2025, 3, 1), method=method)}
+    assert rows["130528"].values["over_100m"] == pytest.approx(50.0)  # 1 × 100 ÷ 2 firms
+    assert rows["130528"].scores["over_100m"] == Decimal("10.00")
+    assert rows["130582"].values["over_100m"] is None  # 沙河 has no 规上 firm: 缺, neutral
+    assert "over_100m" not in rows["130582"].scores
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("plan_profile", [1] * 10, "12个数"),
+        ("plan_profile", [0] * 12, "之和应大于0"),
+        ("components", {"investment": {"weight": 1, "benchmark": 0, "cap": 1}}, "正数"),
+        (
+            "components",
+            {"punctuality": {"weight": 1, "benchmark": 1, "cap": 1, "per": "firms"}},
+            "计数项",
+        ),
+    ],
+)
+def test_bad_method_is_refused(field, value, message) -> None:  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    method = ranking.ranking_method_default()
+    setattr(method, field, value)
+    with pytest.raises(ValidationError) as exc:
+        method.full_clean()
+    assert message in " ".join(exc.value.message_dict[field])
+
+
+def test_ranking_chart_legend_does_not_cover_the_axes() -> None:
+    from chainboard.projects.charts import ranking_stack
+
+    option = ranking_stack(
+        ["宁晋县", "沙河市"], [{"investment": Decimal(1)}, {}], ranking.COMPONENTS
+    )
+    assert option["legend"]["top"] == 0 and "bottom" not in option["legend"]
+    assert option["legend"]["type"] == "scroll"  # one line, never wrapping down over the plot
+    assert option["grid"]["containLabel"] is True  # axis labels kept inside the grid
+    assert option["grid"]["top"] >= 30  # the legend's band is above the plot

@@ -29,14 +29,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from chainboard.core.formatting import format_wan_yuan
+from chainboard.enterprises.models import QualificationKind
 from chainboard.projects.models import ProjectKind, ProjectSource, TargetFormula
 
 INVESTOR_CHOICES = {"new": "新引进企业（非本地已登记企业）", "existing": "本地现有企业"}
 FIRMS_CHOICES = {"all": "全部企业", "clusters": "产业集群企业"}
-QUALIFICATION_LABELS = {
-    "high_tech": "高新技术企业",
-    "cloud": "上云企业",
-}
+QUALIFICATIONS = dict(QualificationKind.choices)
 
 
 @dataclass(frozen=True)
@@ -145,7 +143,12 @@ PROJECT_FILTERS = [
         _choices(KINDS),
         lambda v: "建设性质：" + "、".join(KINDS[k] for k in v),
     ),
-    Param("investor", "投资主体", _one_of(INVESTOR_CHOICES), lambda v: INVESTOR_CHOICES[v]),
+    Param(
+        "investor",
+        "投资主体",
+        _one_of(INVESTOR_CHOICES),
+        lambda v: f"投资主体：{INVESTOR_CHOICES[v]}",
+    ),
     Param("county_key", "县级重点", _flag, lambda v: "县级重点项目" if v else "非县级重点项目"),
 ]
 REVENUE_PARAMS = [
@@ -166,12 +169,7 @@ FORMULA_PARAMS: dict[str, list[Param]] = {
     TargetFormula.INVESTMENT_DONE: PROJECT_FILTERS,
     TargetFormula.TECH_INVESTMENT_GROWTH: [],
     TargetFormula.QUALIFICATIONS_NEW: [
-        Param(
-            "kind",
-            "资质类型",
-            lambda v: v if isinstance(v, str) and v.strip() else _raise("应为资质类型代码"),
-            lambda v: QUALIFICATION_LABELS.get(v, v),
-        ),
+        Param("kind", "资质类型", _one_of(QUALIFICATIONS), lambda v: f"资质：{QUALIFICATIONS[v]}"),
     ],
     TargetFormula.REVENUE: REVENUE_PARAMS,
     TargetFormula.REVENUE_GROWTH: REVENUE_PARAMS,
@@ -186,10 +184,6 @@ FORMULA_PARAMS: dict[str, list[Param]] = {
     ],
     TargetFormula.MANUAL: [],
 }
-
-
-def _raise(message: str) -> Any:
-    raise ValueError(message)
 
 
 def validate_params(formula: str, params: Any) -> dict[str, Any]:

@@ -87,3 +87,29 @@ def test_task_summary_reads_like_the_seeds() -> None:
     assert summarise_tasks([]).text == "暂无任务"
     s = summarise_tasks([100, 62, 48])
     assert (s.total, s.complete, s.rest_min, s.below_half) == (3, 1, 48, 1)
+
+
+Y = Decimal(1_000_000)  # 100亿元 in 万元
+
+
+def test_new_big_clusters_edges_by_hand() -> None:
+    from chainboard_analytics.projects.targets import new_big_clusters
+
+    crossing = new_big_clusters(
+        {
+            "沙河玻璃": (Decimal(980_000), Decimal(1_035_000)),  # 98亿 → 103.5亿: crossed
+            "宁晋电线电缆": (Decimal(999_999), Y),  # just below → exactly 100亿: crossed (≥)
+            "清河羊绒": (Y, Decimal(1_200_000)),  # already 100亿 last year: not new
+            "平乡自行车": (Decimal(500_000), Decimal(999_999)),  # still below
+            "临西轴承": (Decimal(1_100_000), Decimal(900_000)),  # fell below: not new
+            "隆尧食品": (None, Decimal(1_100_000)),  # no figure last year: unknown
+            "南和宠物": (Decimal(900_000), None),  # no figure this year: unknown
+        },
+        Y,
+    )
+    assert crossing.crossed == ["宁晋电线电缆", "沙河玻璃"]
+    assert crossing.count == 2
+    assert crossing.unknown == ["南和宠物", "隆尧食品"]
+    assert new_big_clusters({}, Y).count == 0
+    with pytest.raises(ValueError):
+        new_big_clusters({"x": (Decimal(1), Decimal(2))}, Decimal(0))
