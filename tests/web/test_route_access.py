@@ -1,0 +1,801 @@
+"""Every route × every role: the generated access test (docs/access.md, "The route table").
+
+The test walks ``django.urls.get_resolver()`` (every URL pattern of the site) and the OpenAPI
+document of the API (every operation), and requests each one as six users — an administrator,
+a city analyst, a 宁晋县 county officer, a staff member of a 宁晋 park, the user of one 宁晋 firm
+and an anonymous visitor — once with the objects of their scope in the URL (宁晋, the park, the
+firm) and once with the objects of another county (沙河市). The expected status of each request
+is written in ``PAGES`` and ``OPERATIONS`` below, one line per route; a route missing from the
+table, or a table line whose route no longer exists, fails ``test_table_matches_the_routes``.
+
+Writes (every POST route and every API operation that changes data) are sent only for the
+(role, object) pairs that must be refused: the answer must be the 403/404 of the table, never
+2xx, and the database must be exactly as before the request (every table compared).
+
+Adding a route: add one line to ``PAGES`` (``"namespace:name"``) or ``OPERATIONS``
+(``"METHOD /api/path"``), with how its URL arguments are filled (``ARGS``, or a new entry there)
+and the status per role. The status strings list admin, analyst, county, park, enterprise in
+that order; anonymous visitors are checked by rule (login redirect for pages, 401 for the API)
+unless the route is public. ``-`` in a write string marks a role allowed to write (not sent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from tests.factories import (
+    EnterpriseFactory,
+    EnterpriseYearFactory,
+    ParkFactory,
+    ProjectFactory,
+    UserFactory,
+)
+from tests.supply.factories import (
+    ChainFactory,
+    ChainNodeFactory,
+    EnterpriseNodeFactory,
+    SupplyRunFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+#: The roles with a login, in the order of the status strings.
+ROLES = ("admin", "analyst", "county", "park", "enterprise")
+SIDES = ("in", "out")
+
+
+# --- the world: one object of each kind in 宁晋 (in scope) and in 沙河 (out of scope) ----------
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind → side → object
+
+    def get(self, kind: str, side: str, role: str) -> Any:
+        value = self.objects[kind][side]
+        return value[role] if isinstance(value, dict) else value
+
+
+def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
+    from chainboard.chains.models import Cluster
+    from chainboard.evaluation import services as evaluation
+    from chainboard.imports.models import ImportBatch
+    from chainboard.imports.runner import RowError
+    from chainboard.jobs.models import Job
+    from chainboard.projects.models import ProjectUpdate, Target, Task
+    from chainboard_analytics.evaluation import load_method
+
+    city, ningjin, shahe = xingtai["130500"], xingtai["130528"], xingtai["130582"]
+    park = ParkFactory(region=ningjin, name="宁晋路由测试园区")
+    firm = EnterpriseFactory(region=ningjin, park=park, name="宁晋路由测试电缆有限公司")
+    firm_shahe = EnterpriseFactory(
+        region=shahe, name="沙河路由测试玻璃有限公司", industry_id="3041"
+    )
+    # 宁晋 but outside the park: the county sees it, the park and the firm's user do not
+    firm_county = EnterpriseFactory(region=ningjin, name="宁晋路由测试县内铜业有限公司")
+    for f in (firm, firm_shahe, firm_county):
+        for year in (2024, 2025):
+            EnterpriseYearFactory(enterprise=f, year=year)
+    users = {
+        "admin": UserFactory(username="root", role="admin", is_superuser=True, is_staff=True),
+        "analyst": UserFactory(username="analyst", role="analyst", scope_region=city),
+        "county": UserFactory(username="ningjin", role="region_staff", scope_region=ningjin),
+        "park": UserFactory(username="park", role="park_staff", scope_park=park),
+        "enterprise": UserFactory(username="qiye", role="enterprise", scope_enterprise=firm),
+    }
+    other = UserFactory(username="shahe", role="region_staff", scope_region=shahe)
+    shahe_analyst = UserFactory(username="shahe_analyst", role="analyst", scope_region=shahe)
+
+    chain_in = ChainFactory(region=ningjin, code="route-nj", name="宁晋路由测试链")
+    chain_out = ChainFactory(region=shahe, code="route-sh", name="沙河路由测试链")
+    node_in = ChainNodeFactory(chain=chain_in, name="电缆")
+    node_out = ChainNodeFactory(chain=chain_out, name="玻璃")
+    EnterpriseNodeFactory(enterprise=firm, node=node_in)
+    EnterpriseNodeFactory(enterprise=firm_shahe, node=node_out)
+    cluster_in = Cluster.objects.create(name="宁晋路由测试集群", region=ningjin)
+    cluster_in.chains.add(chain_in)
+    cluster_out = Cluster.objects.create(name="沙河路由测试集群", region=shahe)
+    cluster_out.chains.add(chain_out)
+    supply_in = SupplyRunFactory(region=ningjin, status="current")
+    supply_out = SupplyRunFactory(region=shahe, status="draft", created_by=other)
+
+    method = load_method("zhejiang")
+    run_in, _ = evaluation.evaluation_run_create(actor=users["analyst"], year=2025, method=method)
+    run_in = evaluation.evaluation_run_publish(actor=users["analyst"], run=run_in)
+    run_out, _ = evaluation.evaluation_run_create(actor=shahe_analyst, year=2025, method=method)
+
+    project_in = ProjectFactory(
+        code="NJ-ROUTE", name="宁晋路由测试项目", region=ningjin, park=park, investor=firm
+    )
+    project_out = ProjectFactory(
+        code="SH-ROUTE", name="沙河路由测试项目", region=shahe, investor=firm_shahe
+    )
+    now = dt.datetime(2025, 6, 2, 9, tzinfo=dt.UTC)
+    updates = {
+        side: ProjectUpdate.objects.create(
+            project=p,
+            week=dt.date(2025, 6, 2),
+            done_this_week="完成设备安装",
+            investment_cumulative_wan_yuan=Decimal("1000"),
+            problems="用地手续待办",
+            submitted_at=now,
+        )
+        for side, p in (("in", project_in), ("out", project_out))
+    }
+    targets = {
+        side: Target.objects.create(
+            name=f"{region.name}规上工业增加值",
+            owner="工信局",
+            region=region,
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2025, 12, 31),
+            formula="manual",
+            target_value=Decimal("100"),
+            manual_value=Decimal("50"),
+        )
+        for side, region in (("in", ningjin), ("out", shahe))
+    }
+    tasks = {
+        side: Task.objects.create(
+            programme="12项赋能行动",
+            name=f"{region.name}数字化改造",
+            owner_department="工信局",
+            region=region,
+            due_on=dt.date(2025, 12, 31),
+        )
+        for side, region in (("in", ningjin), ("out", shahe))
+    }
+
+    def batch(actor: Any) -> Any:
+        return ImportBatch.objects.create(
+            kind="figures",
+            filename="指标.xlsx",
+            actor=actor,
+            status="failed",
+            error_count=1,
+            errors=[RowError("指标.xlsx", "Sheet1", 2, "营业收入", "abc", "不是数字").as_dict()],
+        )
+
+    jobs_dir.mkdir(parents=True, exist_ok=True)
+
+    def job(actor: Any) -> Any:
+        name = f"route-{actor.username}.txt"
+        (jobs_dir / name).write_text("评价简报", encoding="utf-8")
+        return Job.objects.create(
+            kind="bulletin",
+            title="评价简报",
+            started_by=actor,
+            task_path="x.y",
+            status="done",
+            result_file=name,
+            result_name="评价简报.txt",
+        )
+
+    own_batches = {role: batch(u) for role, u in users.items()}
+    own_jobs = {role: job(u) for role, u in users.items()}
+    world = World(users=users)
+    world.objects = {
+        "firm": {"in": firm, "out": firm_shahe},
+        "firm_county": {"in": firm_county, "out": firm_county},
+        "region": {"in": ningjin, "out": shahe},
+        "chain": {"in": chain_in, "out": chain_out},
+        "node": {"in": node_in, "out": node_out},
+        "cluster": {"in": cluster_in, "out": cluster_out},
+        "supply_run": {"in": supply_in, "out": supply_out},
+        "evaluation_run": {"in": run_in, "out": run_out},
+        "project": {"in": project_in, "out": project_out},
+        "update": updates,
+        "target": targets,
+        "task": tasks,
+        "batch": {"in": own_batches, "out": batch(other)},
+        "job": {"in": own_jobs, "out": job(other)},
+    }
+    return world
+
+
+# --- how URL arguments are filled -------------------------------------------------------------
+
+Args = Callable[[World, str, str], dict[str, Any]]
+
+
+def obj(kind: str, attr: str = "pk", name: str = "pk") -> Args:
+    return lambda w, side, role: {name: getattr(w.get(kind, side, role), attr)}
+
+
+def const(**values: Any) -> Args:
+    return lambda w, side, role: dict(values)
+
+
+def both(*fillers: Args) -> Args:
+    def fill(w: World, side: str, role: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fillers:
+            out.update(f(w, side, role))
+        return out
+
+    return fill
+
+
+ARGS: dict[str, Args] = {
+    "uscc": obj("firm", "uscc", "uscc"),
+    "chain": obj("chain"),
+    "chain_node": both(obj("chain"), obj("node", name="node")),
+    "cluster": obj("cluster"),
+    "evaluation_run": obj("evaluation_run"),
+    "evaluation_card": both(obj("evaluation_run"), obj("firm", "uscc", "uscc")),
+    "project": obj("project", "code", "code"),
+    "update": obj("update"),
+    "target": obj("target"),
+    "task": obj("task"),
+    "region": obj("region", "code", "code"),
+    "batch": obj("batch", name="batch_id"),
+    "job": obj("job"),
+    "kind": const(kind="figures"),
+    "weekly": const(fmt="xlsx"),
+    "monthly": const(fmt="xlsx"),
+    # API path parameters
+    "api_uscc": obj("firm", "uscc", "uscc"),
+    "api_figures": both(obj("firm", "uscc", "uscc"), const(year=2025)),
+    "api_kind": const(kind="figures"),
+    "api_batch": obj("batch", name="batch_id"),
+    "api_chain": obj("chain", name="chain_id"),
+    "api_chain_node": both(obj("chain", name="chain_id"), obj("node", name="node_id")),
+    "api_evaluation_run": obj("evaluation_run", name="run_id"),
+    "api_supply_run": obj("supply_run", name="run_id"),
+    "api_project": obj("project", "code", "code"),
+    "api_month": const(month="2025-06"),
+}
+
+
+# --- the table --------------------------------------------------------------------------------
+# Status strings: admin analyst county park enterprise anonymous. ``get_out``/``post_out`` are the
+# same requests with the 沙河 objects (another county; the enterprise user: another firm; import
+# batches and jobs: another user's). A 302 for a logged-in user is a redirect inside the app (the
+# enterprise user's overview → its firm); for the anonymous visitor it must go to the login page.
+# ``-`` (writes only): the role may do it; not sent, it would change the shared world.
+
+
+@dataclass(frozen=True)
+class Route:
+    get: str
+    args: str | None = None  # key of ARGS
+    get_out: str | None = None
+    post: str | None = None  # a write route: the refused roles are sent ``body``
+    post_out: str | None = None
+    body: dict[str, Any] | Callable[[World, str], dict[str, Any]] | None = None
+    method: str = "post"  # API operations: the write method
+    public: bool = False  # anonymous visitors are not sent to the login page
+
+    def expected(self, verb: str, side: str) -> str | None:
+        return {
+            ("get", "in"): self.get,
+            ("get", "out"): self.get_out,
+            ("write", "in"): self.post,
+            ("write", "out"): self.post_out,
+        }[verb, side]
+
+
+def project_form(w: World, side: str) -> dict[str, Any]:
+    """The project edit form as its page fills it, with a changed name (a valid edit)."""
+    from chainboard.projects.forms import ProjectForm
+
+    project = w.objects["project"][side]
+    form = ProjectForm(instance=project, user=w.users["admin"])
+    data = {n: form[n].value() for n in form.fields if form[n].value() is not None}
+    return {**data, "name": "被篡改的项目", "version": project.version}
+
+
+def enterprise_upload(w: World, side: str) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = "统一社会信用代码,企业名称\n".encode()
+    return {"kind": "enterprises", "file": SimpleUploadedFile("企业名录.csv", content)}
+
+
+ALL = "200 200 200 200 200 302"
+SCOPED = "200 200 404 404 404 302"  # visible to the city level only
+OWN = "200 404 404 404 404 302"  # another user's batch or job: only the superuser
+CITY_WRITE = "- - 403 403 403 302"  # city officers only (rankings, scores, targets, evaluation)
+SCOPED_WRITE = "- - 404 404 404 302"
+
+PAGES: dict[str, Route] = {
+    "dashboards:home": Route(ALL),
+    "accounts:login": Route("200 200 200 200 200 200", public=True),
+    "accounts:logout": Route("405 405 405 405 405 405", public=True),
+    "accounts:password_change": Route(ALL, post="- - - - - 302"),
+    "enterprises:list": Route(ALL),
+    "enterprises:export": Route(ALL),
+    "enterprises:detail": Route(ALL, "uscc", SCOPED),
+    "imports:upload": Route(ALL, post="- - - - 403 302", body=enterprise_upload),
+    "imports:template": Route(ALL, "kind"),
+    "imports:batch": Route(ALL, "batch", OWN),
+    "imports:commit": Route(
+        "405 405 405 405 405 302",
+        "batch",
+        "405 405 405 405 405 302",
+        post="- - - - - 302",
+        post_out="- 404 404 404 404 302",
+    ),
+    "imports:errors": Route(ALL, "batch", OWN),
+    "chains:index": Route(ALL),
+    "chains:clusters": Route(ALL),
+    "chains:cluster": Route(ALL, "cluster", SCOPED),
+    "chains:panorama": Route(ALL, "chain", SCOPED),
+    "chains:node_firms": Route(ALL, "chain_node", SCOPED),
+    "chains:services": Route(ALL, "chain", SCOPED),
+    "chains:review": Route(
+        ALL,
+        "chain",
+        SCOPED,
+        post="- - - - 403 302",
+        post_out=SCOPED_WRITE,
+        body={"link": "1", "decision": "confirmed"},
+    ),
+    "chains:export_xlsx": Route(ALL, "chain", SCOPED),
+    "chains:export_svg": Route(ALL, "chain", SCOPED),
+    "chains:brief": Route(  # POST starts the PDF job (anyone who sees the chain)
+        "405 405 405 405 405 302",
+        "chain",
+        "405 405 405 405 405 302",
+        post="- - - - - 302",
+        post_out=SCOPED_WRITE,
+    ),
+    "supply:chain": Route(ALL, "chain", SCOPED),
+    "supply:shock": Route(
+        "405 405 405 405 405 302",
+        "chain",
+        "405 405 405 405 405 302",
+        post="- - - - - 302",
+        post_out=SCOPED_WRITE,
+    ),
+    "evaluation:index": Route("200 200 200 200 302 302"),
+    "evaluation:run_create": Route(
+        "405 405 405 405 405 302", post=CITY_WRITE, body={"year": "2025", "method": "zhejiang"}
+    ),
+    "evaluation:run": Route(ALL, "evaluation_run", SCOPED),
+    "evaluation:publish": Route(
+        "405 405 405 405 405 302",
+        "evaluation_run",
+        "405 405 405 405 405 302",
+        post=CITY_WRITE,
+        post_out="- - 404 404 404 302",
+    ),
+    "evaluation:league": Route(ALL, "evaluation_run", SCOPED),
+    "evaluation:export": Route(ALL, "evaluation_run", SCOPED),
+    "evaluation:bulletin": Route(
+        "405 405 405 405 405 302",
+        "evaluation_run",
+        "405 405 405 405 405 302",
+        post="- - - - - 302",
+        post_out=SCOPED_WRITE,
+    ),
+    "evaluation:card": Route(ALL, "evaluation_card", SCOPED),
+    "evaluation:firm": Route(ALL, "uscc", SCOPED),
+    "evaluation:tiers": Route(ALL),
+    "evaluation:coverage": Route(ALL),
+    "projects:home": Route(ALL),
+    "projects:list": Route(ALL),
+    "projects:export": Route(ALL),
+    "projects:detail": Route(ALL, "project", SCOPED),
+    "projects:update": Route(ALL, "project", SCOPED, post="- - - - - 302", post_out=SCOPED_WRITE),
+    "projects:edit": Route(
+        ALL,
+        "project",
+        SCOPED,
+        post="- - - - 403 302",
+        post_out=SCOPED_WRITE,
+        body=project_form,
+    ),
+    "projects:archive": Route(
+        "405 405 405 405 405 302",
+        "project",
+        "405 405 405 405 405 302",
+        post="- - - - 403 302",
+        post_out=SCOPED_WRITE,
+    ),
+    "projects:delete": Route(
+        "405 405 405 405 405 302",
+        "project",
+        "405 405 405 405 405 302",
+        post="- - - - 403 302",
+        post_out=SCOPED_WRITE,
+    ),
+    "projects:milestone": Route(
+        "405 405 405 405 405 302",
+        "project",
+        "405 405 405 405 405 302",
+        post="- - - - 403 302",
+        post_out=SCOPED_WRITE,
+        body={"name": "竣工验收", "due_on": "2025-12-01"},
+    ),
+    "projects:resolve": Route(
+        "405 405 405 405 405 302",
+        "update",
+        "405 405 405 405 405 302",
+        post="- - - - 403 302",
+        post_out=SCOPED_WRITE,
+    ),
+    "projects:ranking": Route(ALL, post=CITY_WRITE, body={"month": "2025-06"}),
+    "projects:ranking_csv": Route(ALL),
+    "projects:reviews": Route(ALL, post=CITY_WRITE, body={"score-130528": "90"}),
+    "projects:alerts": Route(ALL),
+    "projects:map": Route(ALL),
+    "projects:targets": Route(ALL, post=CITY_WRITE),
+    "projects:target": Route(ALL, "target", SCOPED),
+    "projects:tasks": Route(ALL),
+    "projects:task_progress": Route(
+        "405 405 405 405 405 302",
+        "task",
+        "405 405 405 405 405 302",
+        post=CITY_WRITE,
+        post_out=SCOPED_WRITE,
+        body={"percent_complete": "50"},
+    ),
+    "projects:reports": Route(ALL),
+    "projects:report_chains": Route(ALL),
+    "projects:report_weekly": Route(ALL, "weekly"),
+    "projects:report_monthly": Route(ALL, "monthly"),
+    "strategy:index": Route(ALL),
+    "strategy:region": Route(ALL, "region", SCOPED),
+    "jobs:list": Route(ALL),
+    "jobs:detail": Route(ALL, "job", OWN),
+    "jobs:download": Route(ALL, "job", OWN),
+    "set_language": Route("302 302 302 302 302 302", public=True),
+    "healthz": Route("200 200 200 200 200 200", public=True),
+    "favicon": Route("302 302 302 302 302 302", public=True),
+    "api:api-root": Route("404 404 404 404 404 404", public=True),
+    "api:openapi-json": Route("200 200 200 200 200 200", public=True),
+    "api:openapi-view": Route("200 200 200 200 200 200", public=True),
+}
+
+API_ALL = "200 200 200 200 200 401"
+API_SCOPED = "200 200 404 404 404 401"
+API_OWN = "200 404 404 404 404 401"
+API_CITY_WRITE = "- - 403 403 403 401"
+API_SCOPED_WRITE = "- - 404 404 404 401"
+
+OPERATIONS: dict[str, Route] = {
+    "GET /api/enterprises/": Route(API_ALL),
+    "GET /api/enterprises/{uscc}": Route(API_ALL, "api_uscc", API_SCOPED),
+    "PATCH /api/enterprises/{uscc}": Route(
+        "",
+        "api_uscc",
+        method="patch",
+        post="- - - - 403 401",
+        post_out=API_SCOPED_WRITE,
+        body={"name": "被篡改的企业", "version": 1},
+    ),
+    "GET /api/enterprises/{uscc}/figures": Route(API_ALL, "api_uscc", API_SCOPED),
+    "PUT /api/enterprises/{uscc}/figures/{year}": Route(
+        "",
+        "api_figures",
+        method="put",
+        post="- - - - - 401",
+        post_out=API_SCOPED_WRITE,
+        body={"revenue_wan_yuan": "1", "version": 1},
+    ),
+    "GET /api/regions/": Route(API_ALL),
+    "POST /api/imports/{kind}": Route("", "api_kind", post="- - - - - 401"),
+    "GET /api/imports/batches/{batch_id}": Route(API_ALL, "api_batch", API_OWN),
+    "GET /api/chains/": Route(API_ALL),
+    "GET /api/chains/clusters/": Route(API_ALL),
+    "GET /api/chains/{chain_id}": Route(API_ALL, "api_chain", API_SCOPED),
+    "GET /api/chains/{chain_id}/nodes/{node_id}/firms": Route(
+        API_ALL, "api_chain_node", API_SCOPED
+    ),
+    "POST /api/chains/{chain_id}/review": Route(
+        "",
+        "api_chain",
+        post="- - - - 403 401",
+        post_out=API_SCOPED_WRITE,
+        body={"links": [1], "state": "confirmed"},
+    ),
+    "GET /api/evaluation/runs": Route(API_ALL),
+    "POST /api/evaluation/runs": Route(
+        "", post=API_CITY_WRITE, body={"year": 2025, "method": "zhejiang"}
+    ),
+    "POST /api/evaluation/runs/{run_id}/publish": Route(
+        "", "api_evaluation_run", post=API_CITY_WRITE, post_out=API_SCOPED_WRITE
+    ),
+    "GET /api/evaluation/runs/{run_id}/results": Route(API_ALL, "api_evaluation_run", API_SCOPED),
+    "GET /api/evaluation/firms/{uscc}": Route(API_ALL, "api_uscc", API_SCOPED),
+    "GET /api/evaluation/tiers": Route(API_ALL),
+    "GET /api/projects/": Route(API_ALL),
+    "GET /api/projects/map": Route(API_ALL),
+    "GET /api/projects/ranking/{month}": Route(API_ALL, "api_month"),
+    "GET /api/projects/{code}": Route(API_ALL, "api_project", API_SCOPED),
+    "PATCH /api/projects/{code}": Route(
+        "",
+        "api_project",
+        method="patch",
+        post="- - - - 403 401",
+        post_out=API_SCOPED_WRITE,
+        body={"name": "被篡改的项目", "version": 1},
+    ),
+    "POST /api/projects/{code}/updates": Route(
+        "",
+        "api_project",
+        post="- - - - - 401",
+        post_out=API_SCOPED_WRITE,
+        body={"week": "2025-06-09", "done_this_week": "越权填报"},
+    ),
+    "GET /api/supply/runs": Route(API_ALL),
+    "GET /api/supply/chains/{chain_id}/nodes": Route(API_ALL, "api_chain", API_SCOPED),
+    "GET /api/supply/chains/{chain_id}/dependences": Route(API_ALL, "api_chain", API_SCOPED),
+    "GET /api/supply/runs/{run_id}/pairs": Route(API_ALL, "api_supply_run", API_SCOPED),
+}
+
+# --- enumeration ------------------------------------------------------------------------------
+
+
+def url_patterns() -> Iterator[tuple[str, str]]:
+    """(``namespace:name``, route) of every URL pattern of the site."""
+
+    def walk(resolver: URLResolver, prefix: str, ns: str) -> Iterator[tuple[str, str]]:
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                sub = f"{ns}:{p.namespace}".strip(":") if p.namespace else ns
+                yield from walk(p, prefix + str(p.pattern), sub)
+            elif isinstance(p, URLPattern):
+                yield (f"{ns}:{p.name}" if ns else str(p.name)), prefix + str(p.pattern)
+
+    yield from walk(get_resolver(), "", "")
+
+
+def api_operations() -> Iterator[tuple[str, str, str]]:
+    """(``METHOD /api/path``, method, path) of every operation in the OpenAPI document."""
+    from chainboard.api import api
+
+    for path, ops in api.get_openapi_schema()["paths"].items():
+        for method in ops:
+            yield f"{method.upper()} {path}", method, path
+
+
+def pages() -> dict[str, str]:
+    """Every page route by name (``namespace:name`` → route), without /admin/ and the API's
+    operations (those are the OpenAPI document's)."""
+    out: dict[str, str] = {}
+    for name, route in url_patterns():
+        if route.startswith("admin/") or (route.startswith("api/") and name not in API_PAGES):
+            continue
+        out[name] = route
+    return out
+
+
+#: The API's own pages (not operations): the root, the OpenAPI document and Swagger UI.
+API_PAGES = ("api:api-root", "api:openapi-json", "api:openapi-view")
+ROUTE_PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\{(\w+)\}")
+
+
+def test_table_matches_the_routes() -> None:
+    """Every URL pattern and API operation has a line in the table, and every line a route."""
+    have_pages, have_ops = pages(), {key for key, _, _ in api_operations()}
+    missing = [f"{n} ({r})" for n, r in have_pages.items() if n not in PAGES]
+    missing += [key for key in sorted(have_ops) if key not in OPERATIONS]
+    stale = sorted(set(PAGES) - set(have_pages)) + sorted(set(OPERATIONS) - have_ops)
+    assert not missing, (
+        "Routes without a line in tests/web/test_route_access.py (PAGES / OPERATIONS): "
+        + ", ".join(missing)
+        + " — add the expected status per role (see the module docstring and docs/access.md)"
+    )
+    assert not stale, "Table lines whose route no longer exists: " + ", ".join(stale)
+    for key, entry in {**PAGES, **OPERATIONS}.items():
+        route = have_pages.get(key) or key
+        params = [a or b for a, b in ROUTE_PARAM.findall(route)]
+        assert bool(params) == (entry.args is not None), f"{key}: `args` must fill {params}"
+        assert entry.args is None or entry.args in ARGS, f"{key}: unknown ARGS key {entry.args}"
+        for spec in (entry.get, entry.get_out, entry.post, entry.post_out):
+            assert spec is None or spec == "" or len(spec.split()) == len(ROLES) + 1, key
+
+
+# --- the requests -----------------------------------------------------------------------------
+
+#: Tables a refused request may legitimately write: the security audit log (denials are
+#: recorded), sessions and login bookkeeping, the worker heartbeat; and the reference data.
+UNCOMPARED = {
+    "accounts.securityevent",
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "jobs.workerheartbeat",
+    "geo.region",
+    "industries.industrycode",
+}
+
+
+def fingerprint() -> dict[str, str]:
+    """A digest of every row of every table (but ``UNCOMPARED``), per model."""
+    out = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.label_lower in UNCOMPARED or not model._meta.managed:
+            continue
+        rows = list(model._base_manager.order_by("pk").values_list())
+        out[model._meta.label_lower] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return out
+
+
+def body_text(response: Any) -> str:
+    """The text of a response (xlsx: its cells; PDF and other binaries: nothing)."""
+    raw = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else response.content
+    )
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        import io
+
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+        return " ".join(
+            str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row
+        )
+    if kind.startswith(("text/", "application/json", "image/svg")):
+        return raw.decode("utf-8", "replace")
+    return ""
+
+
+def hidden_markers(w: World) -> dict[str, list[str]]:
+    """Names and ids each scoped role must never read anywhere (the 沙河 objects; for the park
+    and the firm's users also the 宁晋 firm outside the park)."""
+    shahe = [
+        w.objects["firm"]["out"].name,
+        w.objects["firm"]["out"].uscc,
+        w.objects["project"]["out"].code,
+        w.objects["project"]["out"].name,
+        w.objects["chain"]["out"].name,
+        w.objects["cluster"]["out"].name,
+    ]
+    county_firm = [w.objects["firm_county"]["in"].name, w.objects["firm_county"]["in"].uscc]
+    return {"county": shahe, "park": shahe + county_firm, "enterprise": shahe + county_firm}
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    reads_refused: int = 0
+    writes_refused: int = 0
+    content_checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def test_every_route_for_every_role(xingtai, settings, tmp_path, request) -> None:  # type: ignore[no-untyped-def]
+    from chainboard.jobs.models import WorkerHeartbeat
+
+    settings.JOBS_DIR = tmp_path / "jobs"
+    settings.HEALTH_MIN_FREE_MB = 0  # /healthz: the machine's free space is not tested here
+    settings.JOBS_STALE_SECONDS = 3600  # and the heartbeat below stays fresh for the whole run
+    w = build_world(xingtai, settings.JOBS_DIR)
+    WorkerHeartbeat.objects.create(
+        worker_id="route-test", hostname="h", pid=1, seen_at=timezone.now()
+    )
+    clients = {"anonymous": Client(raise_request_exception=False)}
+    for role in ROLES:
+        clients[role] = Client(raise_request_exception=False)
+        clients[role].force_login(w.users[role])
+    markers = hidden_markers(w)
+    login_url = reverse("accounts:login")
+    tally = Tally()
+    routes = pages()
+    ops = {key: (method, path) for key, method, path in api_operations()}
+    targets: list[tuple[str, Route, str, str]] = []  # (key, entry, method, url template)
+    for name in routes:
+        targets.append((name, PAGES[name], "get", name))
+        if PAGES[name].post is not None:
+            targets.append((name, PAGES[name], "post", name))
+    for key, (method, path) in ops.items():
+        targets.append((key, OPERATIONS[key], method, path))
+
+    def url(key: str, entry: Route, template: str, side: str, role: str) -> str:
+        kwargs = ARGS[entry.args](w, side, role) if entry.args else {}
+        if key in routes:
+            return reverse(template, kwargs=kwargs)
+        return template.format(**kwargs)
+
+    def body(entry: Route, side: str) -> dict[str, Any]:
+        return entry.body(w, side) if callable(entry.body) else dict(entry.body or {})
+
+    seconds: dict[str, float] = {}
+    before = fingerprint()
+    for key, entry, method, template in targets:
+        verb = "get" if method == "get" else "write"
+        is_api = key not in routes or routes[key].startswith("api/")
+        for side in SIDES:
+            spec = entry.expected(verb, side)
+            if spec is None:
+                continue
+            for role, want in zip((*ROLES, "anonymous"), spec.split(), strict=True):
+                if want == "-":
+                    continue
+                if (
+                    role == "anonymous"
+                    and not entry.public
+                    and want != ("401" if is_api else "302")
+                ):
+                    tally.problems.append(f"{key}: anonymous must log in (or mark it public)")
+                address = url(key, entry, template, side, "county" if role == "anonymous" else role)
+                client = clients[role]
+                t0 = time.perf_counter()
+                if method == "get":
+                    response = client.get(address)
+                elif is_api:
+                    response = getattr(client, method)(
+                        address, json.dumps(body(entry, side)), content_type="application/json"
+                    )
+                else:
+                    response = client.post(address, body(entry, side))
+                tally.requests += 1
+                seconds[key] = seconds.get(key, 0) + time.perf_counter() - t0
+                got = response.status_code
+                where = f"{method.upper()} {address} as {role} ({key}, {side} scope)"
+                if str(got) != want:
+                    tally.problems.append(f"{where}: {got}, the table says {want}")
+                if got >= 500:
+                    tally.problems.append(f"{where}: server error {got}")
+                to_login = response.get("Location", "").startswith(login_url)
+                if role == "anonymous" and not entry.public and not is_api and not to_login:
+                    tally.problems.append(f"{where}: redirected to {response['Location']}")
+                if verb == "get":
+                    if got in (401, 403, 404) or (got == 302 and role == "anonymous"):
+                        tally.reads_refused += 1
+                    if got == 200 and role in markers:
+                        text = body_text(response)
+                        tally.content_checked += bool(text)
+                        leaked = [m for m in markers[role] if m in text]
+                        if leaked:
+                            tally.problems.append(f"{where}: shows {', '.join(leaked)}")
+                else:
+                    if 200 <= got < 300 or (got == 302 and role != "anonymous"):
+                        tally.problems.append(f"{where}: a refused write answered {got}")
+                    else:
+                        tally.writes_refused += 1
+        if verb == "write":  # compared once per route: a change names the route and the tables
+            after = fingerprint()
+            changed = sorted(k for k in after if after[k] != before.get(k))
+            if changed:
+                tally.problems.append(f"{method.upper()} {key}: a refused write changed {changed}")
+                before = after
+    # /admin/ by one rule: superusers only (accounts.adminsite); everyone else to its login page
+    admin_login = reverse("admin:login")
+    admin_urls = [reverse("admin:index")] + [
+        reverse(name) for name, route in url_patterns() if name.endswith("_changelist")
+    ]
+    for role in ("admin", "analyst", "county", "anonymous"):
+        for address in admin_urls if role != "admin" else admin_urls[:1]:
+            response = clients[role].get(address)
+            tally.requests += 1
+            where = f"GET {address} as {role}"
+            if role == "admin" and response.status_code != 200:
+                tally.problems.append(f"{where}: {response.status_code}, expected 200")
+            elif role != "admin":
+                if response.status_code != 302 or not response["Location"].startswith(admin_login):
+                    tally.problems.append(f"{where}: {response.status_code}, not the admin login")
+                else:
+                    tally.reads_refused += 1
+    figures = (
+        f"{len(routes)} page routes, {len(admin_urls)} admin pages, {len(ops)} API operations, {tally.requests} requests, "
+        f"{tally.reads_refused} reads refused, {tally.writes_refused} writes refused, "
+        f"{tally.content_checked} responses searched for out-of-scope names"
+    )
+    slowest = sorted(seconds.items(), key=lambda kv: -kv[1])[:5]
+    figures += "; slowest: " + ", ".join(f"{k} {v:.1f} s" for k, v in slowest)
+    print(figures)
+    request.node.add_report_section("call", "route table figures", figures)
+    assert not tally.problems, "\n".join(tally.problems)
