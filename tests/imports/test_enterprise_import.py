@@ -192,7 +192,7 @@ def test_figures_import_located_errors_and_upsert(tmp_path: Path) -> None:
     ]
     rejected = run_import(FiguresImporter(), write_xlsx(tmp_path / "bad.xlsx", bad), actor=None)
     texts = [e.text() for e in rejected.errors]
-    assert any("第2行 营业收入(万元) -5：不能为负数" in t for t in texts)
+    assert any("第2行 营业收入（万元） -5：不能为负数" in t for t in texts)  # as the file writes it
     assert any("第3行 年份 2024：与第2行（同一企业同一年份）重复" in t for t in texts)
     assert any("第4行 统一社会信用代码" in t and "不在企业名录中" in t for t in texts)
     assert any("第5行 用地面积(亩) abc：应为数字" in t for t in texts)

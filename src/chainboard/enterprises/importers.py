@@ -73,6 +73,20 @@ def _existing_ids(usccs: Iterable[str], actor: User | None) -> tuple[dict[str, i
 
 
 USCC = "统一社会信用代码"
+# the other titles county, tax and statistics sheets use for the same column (a unit in brackets
+# is still understood and converted: 税收（亿元） reads as 实缴税金(万元) × 10000)
+USCC_ALIASES = ("社会信用代码", "统一代码", "信用代码", "纳税人识别号", "统一社会信用代码证号")
+NAME_ALIASES = ("单位名称", "企业（单位）名称", "纳税人名称", "企业全称")
+FIGURE_ALIASES: dict[str, tuple[str, ...]] = {
+    "revenue_wan_yuan": ("营业收入合计(万元)", "营收(万元)"),
+    "value_added_wan_yuan": ("增加值(万元)",),
+    "tax_paid_wan_yuan": ("税收(万元)", "实缴税收(万元)", "税收收入(万元)", "纳税总额(万元)"),
+    "land_area_mu": ("占地面积(亩)", "土地面积(亩)", "用地(亩)"),
+    "energy_tce": ("综合能源消费量(吨标准煤)", "能源消费量(吨标准煤)"),
+    "rd_spend_wan_yuan": ("研发经费(万元)", "研发投入(万元)", "R&D经费(万元)"),
+    "employees": ("从业人员(人)", "从业人员期末人数(人)", "职工人数(人)", "从业人员平均人数(人)"),
+    "electricity_10k_kwh": ("用电(万千瓦时)", "全年用电量(万千瓦时)", "工业用电量(万千瓦时)"),
+}
 
 
 @dataclass
@@ -87,15 +101,36 @@ class EnterpriseImporter:
     kind = "enterprises"
     label = "企业名录"
     columns = [
-        Column(USCC, "uscc", parse_uscc, required=True, help="18位，GB 32100-2015 校验"),
-        Column("企业名称", "name", parse_text, required=True),
-        Column("行政区划代码", "region_code", parse_code, required=True, help="6位 GB/T 2260 代码"),
-        Column("所属园区", "park_name", parse_text, help="园区名录中的名称，可空"),
         Column(
-            "行业代码", "industry_code", parse_code, required=True, help="GB/T 4754-2017 4位小类"
+            USCC,
+            "uscc",
+            parse_uscc,
+            required=True,
+            help="18位，GB 32100-2015 校验",
+            aliases=USCC_ALIASES,
         ),
-        Column("是否规上", "above_scale", parse_bool, help="是/否"),
-        Column("成立日期", "founded_on", parse_date),
+        Column("企业名称", "name", parse_text, required=True, aliases=NAME_ALIASES),
+        Column(
+            "行政区划代码",
+            "region_code",
+            parse_code,
+            required=True,
+            help="6位 GB/T 2260 代码",
+            aliases=("区划代码", "所在地区划代码", "行政区划"),
+        ),
+        Column(
+            "所属园区", "park_name", parse_text, help="园区名录中的名称，可空", aliases=("园区",)
+        ),
+        Column(
+            "行业代码",
+            "industry_code",
+            parse_code,
+            required=True,
+            help="GB/T 4754-2017 4位小类",
+            aliases=("国民经济行业代码", "行业小类代码"),
+        ),
+        Column("是否规上", "above_scale", parse_bool, help="是/否", aliases=("规上企业",)),
+        Column("成立日期", "founded_on", parse_date, aliases=("注册日期", "成立时间")),
         Column("经营范围", "business_scope", parse_text),
     ]
 
@@ -218,9 +253,12 @@ class FiguresImporter:
     kind = "figures"
     label = "企业年度指标"
     columns = [
-        Column(USCC, "uscc", parse_uscc, required=True),
-        Column("年份", "year", parse_year, required=True),
-        *[Column(title, name, _figure_parser(name)) for name, title in FIGURE_TITLES.items()],
+        Column(USCC, "uscc", parse_uscc, required=True, aliases=USCC_ALIASES),
+        Column("年份", "year", parse_year, required=True, aliases=("年度", "统计年度")),
+        *[
+            Column(title, name, _figure_parser(name), aliases=FIGURE_ALIASES.get(name, ()))
+            for name, title in FIGURE_TITLES.items()
+        ],
     ]
 
     def plan(self, rows: list[ParsedRow], *, actor: User | None, errors: ErrorSink) -> Plan:

@@ -40,6 +40,7 @@ def create_import(
     file: File[UploadedFile],
     dry_run: bool = False,
     partial: bool = False,
+    source: str = "",
 ) -> Any:
     """Upload a file; ``dry_run`` checks only. Any invalid row rejects the whole file."""
     services.importer_for(kind, request.user)
@@ -51,6 +52,7 @@ def create_import(
         actor=request.user,
         dry_run=dry_run,
         partial=partial,
+        source=services.source_clean(source),
     )
     return outcome.batch
 

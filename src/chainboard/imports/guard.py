@@ -6,8 +6,9 @@ from the farthest cell, so a 1.6 KB file with one cell at XFD1048576 asks for 51
 
 - .xlsx/.xlsm: the zip directory (entry count, total and per-entry inflated size, compression
   ratio), then every entry is inflated in 1 MB chunks with a running byte cap (a forged size in the
-  directory shows up as a CRC error), and the first sheet's XML is streamed through expat to find
-  the declared ``<dimension>`` and the farthest cell actually present (no DTDs, no entities);
+  directory shows up as a CRC error), and every worksheet's XML is streamed through expat to find
+  the declared ``<dimension>`` and the farthest cell actually present (no DTDs, no entities): the
+  reader looks for the data sheet among all of them;
 - .xls: the OLE container's Workbook stream is walked record by record (DIMENSIONS and every cell
   record of every sheet);
 - the grid the reader would build, rows × columns counted from A1, must stay within
@@ -38,6 +39,10 @@ CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 class FileRefused(Exception):
     """Raised with a Chinese message (no file name; the reader adds it)."""
+
+
+class SheetRefused(FileRefused):
+    """One worksheet is too large or broken; other sheets of the workbook may still be read."""
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,9 @@ def column_letters(n: int) -> str:
     return letters
 
 
-def _too_big(extent_rows: int, extent_cols: int, limits: Limits, what: str) -> FileRefused:
+def _too_big(extent_rows: int, extent_cols: int, limits: Limits, what: str) -> SheetRefused:
     last = f"{column_letters(extent_cols)}{extent_rows}"
-    return FileRefused(
+    return SheetRefused(
         f"{what}达到 {last}（{extent_rows:,} 行 × {extent_cols:,} 列 = "
         f"{extent_rows * extent_cols:,} 个单元格），超过每次导入 {limits.max_cells:,} 个单元格"
         "的上限；请删除多余的空行、空列后另存，或把数据拆成几个文件"
@@ -113,8 +118,17 @@ def _too_big(extent_rows: int, extent_cols: int, limits: Limits, what: str) -> F
 # ---------------------------------------------------------------------------------------- xlsx
 
 
-def check_xlsx(path: Path, limits: Limits) -> Extent:
-    """Refuse a hostile .xlsx; return the first sheet's real extent."""
+@dataclass
+class XlsxCheck:
+    """What the reader may open: the first sheet's extent and the sheets refused on their own
+    (too large or broken XML; the reader skips them, and says so if the user picks one)."""
+
+    first: Extent
+    refused: dict[str, str]  # sheet name → reason
+
+
+def check_xlsx(path: Path, limits: Limits) -> XlsxCheck:
+    """Refuse a hostile .xlsx; scan every worksheet, refusing the file when every one is bad."""
     check_size(path, limits)
     head = path.open("rb").read(8)
     if head.startswith(OLE_MAGIC):
@@ -123,24 +137,38 @@ def check_xlsx(path: Path, limits: Limits) -> Extent:
         raise FileRefused(
             "不是有效的 .xlsx 文件（内容不是 Excel 工作簿，可能是改了扩展名的 CSV 或网页）"
         )
+    refused: dict[str, str] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
             _check_directory(entries, limits)
-            sheet = _first_sheet(archive)
+            sheets = _sheet_paths(archive)
+            by_path = {zip_path: name for name, zip_path in sheets}
+            first_path = sheets[0][1] if sheets else None
             extent = Extent()
             inflated = 0
             for info in entries:
-                inflated = _read_entry(
-                    archive, info, limits, inflated, extent if info.filename == sheet else None
-                )
+                if not _is_worksheet(info.filename) and info.filename not in by_path:
+                    inflated = _read_entry(archive, info, limits, inflated, None)
+                    continue
+                scanned = extent if info.filename == first_path else Extent()
+                try:
+                    inflated = _read_entry(archive, info, limits, inflated, scanned)
+                except SheetRefused as exc:
+                    name = by_path.get(info.filename)
+                    if name is None:  # no workbook.xml to name it: the file as a whole
+                        raise
+                    refused[name] = str(exc)
+                    inflated += info.file_size
     except FileRefused:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise FileRefused(f"文件已损坏或不是有效的 Excel 文件（{type(exc).__name__}）") from exc
-    if sheet is None:
+    if not sheets:
         raise FileRefused("工作簿中没有工作表")
-    return extent
+    if len(refused) == len(sheets):
+        raise FileRefused(refused[sheets[0][0]])
+    return XlsxCheck(extent, refused)
 
 
 def _check_directory(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -170,8 +198,8 @@ def _read_entry(
     inflated: int,
     extent: Extent | None,
 ) -> int:
-    """Inflate one entry in chunks (the CRC check at its end catches forged sizes), feeding the
-    first sheet's XML to the extent scanner; return the running inflated total."""
+    """Inflate one entry in chunks (the CRC check at its end catches forged sizes), feeding a
+    worksheet's XML to the extent scanner; return the running inflated total."""
     scanner = _SheetScanner(extent, limits) if extent is not None else None
     with archive.open(info) as stream:
         while chunk := stream.read(CHUNK):
@@ -185,19 +213,24 @@ def _read_entry(
     return inflated
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> str | None:
-    """The zip path of the workbook's first sheet (the one the reader imports)."""
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip path) of every worksheet in workbook order; without a workbook.xml the
+    zip paths name themselves."""
     names = set(archive.namelist())
     workbook = "xl/workbook.xml"
     if workbook not in names:
-        sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-        return sheets[0] if sheets else None
-    first: dict[str, str] = {}
+        return [(n, n) for n in sorted(n for n in names if _is_worksheet(n))]
+    declared: list[tuple[str, str]] = []  # (name, relationship id)
     targets: dict[str, str] = {}
 
     def on_workbook(name: str, attrs: dict[str, str]) -> None:
-        if _local(name) == "sheet" and not first:
-            first.update(attrs)
+        if _local(name) == "sheet":
+            rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
+            declared.append((attrs.get("name", ""), rid))
 
     def on_rels(name: str, attrs: dict[str, str]) -> None:
         if _local(name) == "Relationship":
@@ -207,12 +240,15 @@ def _first_sheet(archive: zipfile.ZipFile) -> str | None:
     rels = "xl/_rels/workbook.xml.rels"
     if rels in names:
         _parse_small(archive, rels, on_rels)
-    rid = next((v for k, v in first.items() if _local(k) == "id"), "")
-    target = targets.get(rid, "")
-    if not target:
-        return None
-    path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-    return path if path in names else None
+    found = []
+    for sheet_name, rid in declared:
+        target = targets.get(rid, "")
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        if path in names:
+            found.append((sheet_name, path))
+    return found
 
 
 def _parse_small(archive: zipfile.ZipFile, name: str, on_start: Any) -> None:
@@ -259,13 +295,13 @@ class _SheetScanner:
         try:
             self.parser.Parse(chunk, False)
         except expat.ExpatError as exc:
-            raise FileRefused(f"工作表 XML 已损坏（{exc}）") from exc
+            raise SheetRefused(f"工作表 XML 已损坏（{exc}）") from exc
 
     def close(self) -> None:
         try:
             self.parser.Parse(b"", True)
         except expat.ExpatError as exc:
-            raise FileRefused(f"工作表 XML 已损坏（{exc}）") from exc
+            raise SheetRefused(f"工作表 XML 已损坏（{exc}）") from exc
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         tag = _local(name)
@@ -279,7 +315,7 @@ class _SheetScanner:
             self._grow(self.row or 1, self.column)
             self.extent.cells += 1
             if self.extent.cells > self.limits.max_cells:  # repeated addresses
-                raise FileRefused(
+                raise SheetRefused(
                     f"工作表中的单元格超过每次导入 {self.limits.max_cells:,} 个单元格的上限"
                 )
         elif tag == "row":
@@ -292,10 +328,10 @@ class _SheetScanner:
     def _ref(self, ref: str) -> tuple[str, str]:
         match = CELL_REF.fullmatch(ref)
         if match is None:
-            raise FileRefused(f"工作表中的单元格地址「{ref[:20]}」无效")
+            raise SheetRefused(f"工作表中的单元格地址「{ref[:20]}」无效")
         letters, digits = match.groups()
         if column_number(letters) > EXCEL_MAX_COLUMNS or int(digits) > EXCEL_MAX_ROWS:
-            raise FileRefused(f"工作表中的单元格地址「{ref}」超出 Excel 的范围")
+            raise SheetRefused(f"工作表中的单元格地址「{ref}」超出 Excel 的范围")
         return letters, digits
 
     def _declared(self, ref: str) -> None:

@@ -24,6 +24,15 @@ class ImportStatus(models.TextChoices):
 class ImportBatch(models.Model):
     kind = models.CharField("类型", max_length=32)
     filename = models.CharField("文件名", max_length=255)
+    sheet = models.CharField(
+        "工作表", max_length=100, blank=True, help_text="用户选择的工作表；空为自动识别"
+    )
+    source = models.CharField(
+        "数据来源", max_length=100, blank=True, help_text="如“宁晋县税务局”；列对应关系按来源记住"
+    )
+    unmatched = models.JSONField(
+        "未对应的列", default=list, blank=True, help_text="文件中未能对应到模板列的列标题"
+    )
     stored_path = models.CharField("存储路径", max_length=500, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -58,3 +67,39 @@ class ImportBatch(models.Model):
     @property
     def change_reason(self) -> str:
         return f"导入批次#{self.pk} {self.filename}"
+
+
+class ColumnMapping(models.Model):
+    """A file column title a user matched to a template column, remembered per data source.
+
+    The next file from the same source (e.g. 宁晋县税务局's ``纳税额合计``) is read with it
+    without asking again.
+    """
+
+    kind = models.CharField("导入类型", max_length=32)
+    source = models.CharField("数据来源", max_length=100, blank=True)
+    file_title = models.CharField("文件列标题", max_length=200)  # canonical (NFKC, no spaces)
+    field = models.CharField("模板列", max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="设置人",
+    )
+    created_at = models.DateTimeField("设置时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "列对应关系"
+        ordering = ["kind", "source", "file_title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "source", "file_title"],
+                name="column_mapping_unique_title",
+                violation_error_message="同一来源的同一列标题只能对应一个模板列",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source or '（未注明来源）'} {self.file_title} → {self.field}"

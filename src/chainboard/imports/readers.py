@@ -1,5 +1,11 @@
 """Read .xlsx, .xls and .csv files into header + rows, without the user naming the encoding.
 
+Given the importer's columns, the reader looks for the data the way a person would
+(:mod:`chainboard.imports.headers`): the sheet whose header names the most template columns
+(``填表说明`` on sheet 1, the data on sheet 2), the header row among the first 20 rows (title
+and ``填报单位`` lines above it; a two-row header joined), and it skips ``合计``/``注：`` rows,
+saying which in :attr:`SourceTable.skipped`.
+
 Spreadsheets go through python-calamine (Rust; a 100k-row xlsx in about a second, against ~18 s
 with openpyxl), but only after :mod:`chainboard.imports.guard` has checked the archive and the
 range the sheet really uses (calamine sizes its grid from what the file declares). CSV is streamed
@@ -10,6 +16,7 @@ Chinese Excel writes by default; it stops at the cell cap and at the first NUL c
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +24,14 @@ from typing import Any
 from chainboard.imports import guard
 from chainboard.imports.cells import canon
 from chainboard.imports.guard import FileRefused, Limits
+from chainboard.imports.headers import (
+    HEADER_SCAN_ROWS,
+    HeaderFound,
+    TemplateColumn,
+    TemplateIndex,
+    find_header,
+    skip_reason,
+)
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 SPREADSHEET_SUFFIXES = XLSX_SUFFIXES | {".xls"}
@@ -40,6 +55,29 @@ class SourceTable:
     header_row: int
     rows: list[SourceRow] = field(default_factory=list)
     encoding: str = ""
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, why)
+    sheets: list[str] = field(default_factory=list)  # every visible sheet of the workbook
+    other_matching_sheets: list[str] = field(default_factory=list)  # also look like the data
+
+    def reading_notes(self) -> list[str]:
+        """What the reader decided, in the words the preview shows."""
+        notes = []
+        if self.sheet and len(self.sheets) > 1:
+            notes.append(f"读取工作表「{self.sheet}」（共 {len(self.sheets)} 个工作表）")
+        if self.other_matching_sheets:
+            others = "、".join(f"「{s}」" for s in self.other_matching_sheets)
+            notes.append(f"工作表{others}也像数据表，未读取；如需读取请在上传时选择工作表")
+        if self.header_row > 1:
+            notes.append(
+                f"表头在第{self.header_row}行，上方{self.header_row - 1}行（标题、填报单位等）已跳过"
+            )
+        by_reason: dict[str, list[int]] = {}
+        for number, reason in self.skipped:
+            by_reason.setdefault(reason, []).append(number)
+        for reason, numbers in by_reason.items():
+            shown = "、".join(str(n) for n in numbers[:10]) + ("…" if len(numbers) > 10 else "")
+            notes.append(f"已跳过{reason} {len(numbers)} 行（第{shown}行）")
+        return notes
 
     @property
     def canonical_headers(self) -> list[str]:
@@ -47,26 +85,43 @@ class SourceTable:
 
 
 def read_table(
-    path: Path | str, filename: str | None = None, limits: Limits | None = None
+    path: Path | str,
+    filename: str | None = None,
+    limits: Limits | None = None,
+    *,
+    columns: Sequence[TemplateColumn] | None = None,
+    sheet: str | None = None,
+    mapped: dict[str, str] | None = None,
 ) -> SourceTable:
-    """Read the first sheet (or the CSV) of ``path``; ``filename`` is the name shown in errors.
+    """Read the data of ``path``; ``filename`` is the name shown in errors.
 
-    ``limits`` default to the settings (``CHAINBOARD_MAX_UPLOAD_MB``, ``CHAINBOARD_IMPORT_*``).
+    With ``columns`` (the importer's), the data sheet and header row are found by matching
+    titles; without, the first sheet's first non-empty row is the header. ``sheet`` names the
+    sheet to read (the user's choice in the preview); ``mapped`` adds file titles the user
+    matched to template fields. ``limits`` default to the settings
+    (``CHAINBOARD_MAX_UPLOAD_MB``, ``CHAINBOARD_IMPORT_*``).
     """
     path = Path(path)
     name = filename or path.name
     suffix = Path(name).suffix.lower()
     limits = limits or Limits.from_settings()
+    index = TemplateIndex(columns, mapped) if columns else None
+    found: HeaderFound | None = None
+    sheets: list[str] = []
+    others: list[str] = []
     try:
         if suffix == ".csv":
             grid, encoding = _read_csv(path, name, limits)
-            sheet = ""
+            sheet_name = ""
         elif suffix in SPREADSHEET_SUFFIXES:
+            refused: dict[str, str] = {}
             if suffix in XLSX_SUFFIXES:
-                guard.check_xlsx(path, limits)
+                refused = guard.check_xlsx(path, limits).refused
             else:
                 guard.check_xls(path, limits)
-            grid, sheet = _read_spreadsheet(path, name)
+            grid, sheet_name, sheets, others, found = _read_spreadsheet(
+                path, name, index, sheet, refused
+            )
             encoding = ""
         else:
             raise ImportFileError(
@@ -74,26 +129,71 @@ def read_table(
             )
     except FileRefused as exc:
         raise ImportFileError(f"{name}: {exc}") from exc
-    return _to_table(grid, name, sheet, encoding)
+    if index is not None and found is None:
+        found = find_header(grid, index)
+    table = _to_table(grid, name, sheet_name, encoding, found)
+    table.sheets, table.other_matching_sheets = sheets, others
+    return table
 
 
-def _read_spreadsheet(path: Path, name: str) -> tuple[list[list[Any]], str]:
-    """Only after the guard's checks: the grid is bounded by the cell cap."""
+def _read_spreadsheet(
+    path: Path,
+    name: str,
+    index: TemplateIndex | None,
+    wanted: str | None,
+    refused: dict[str, str],
+) -> tuple[list[list[Any]], str, list[str], list[str], HeaderFound | None]:
+    """Only after the guard's checks: every sheet read is bounded by the cell cap (the sheets
+    the guard ``refused`` are never opened).
+
+    Returns the grid, the sheet read, every visible sheet, the other sheets whose header also
+    matches, and the header found (when ``index`` is given).
+    """
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        if not workbook.sheet_names:
+        names = [
+            m.name
+            for m in workbook.sheets_metadata
+            if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
+        ] or list(workbook.sheet_names)
+        if not names:
             raise ImportFileError(f"{name}: 工作簿中没有工作表")
-        sheet = workbook.get_sheet_by_index(0)
-        grid = sheet.to_python(skip_empty_area=False)
-    except ImportFileError:
+        found: HeaderFound | None = None
+        others: list[str] = []
+        if wanted:
+            if wanted not in workbook.sheet_names:
+                listed = "、".join(f"「{n}」" for n in names)
+                raise ImportFileError(f"{name}: 没有名为「{wanted}」的工作表（有：{listed}）")
+            chosen = wanted
+        elif index is None or len(names) == 1:
+            chosen = names[0]
+        else:
+            scored = []
+            for sheet_name in names:
+                if sheet_name in refused:
+                    continue
+                head = workbook.get_sheet_by_name(sheet_name).to_python(
+                    skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 1
+                )
+                scored.append((find_header(head, index), sheet_name))
+            best = max((f.score if f else 0) for f, _ in scored)
+            matching = [n for f, n in scored if f and f.score == best]
+            chosen = matching[0] if matching else next(n for n in names if n not in refused)
+            others = [n for f, n in scored if f and n != chosen and f.score >= max(2, best - 1)]
+        if chosen in refused:
+            raise FileRefused(refused[chosen])
+        grid = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except (ImportFileError, FileRefused):
         raise
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
         raise ImportFileError(
             f"{name}: 文件已损坏或不是有效的 Excel 文件（{type(exc).__name__}）"
         ) from exc
-    return grid, sheet.name
+    if index is not None:
+        found = find_header(grid, index)
+    return grid, chosen, names, others, found
 
 
 CSV_ENCODINGS = (("UTF-8", "utf-8-sig"), ("GB18030", "gb18030"))
@@ -142,14 +242,21 @@ def _csv_grid(path: Path, name: str, codec: str, limits: Limits) -> list[list[An
     return grid
 
 
-def _to_table(grid: list[list[Any]], name: str, sheet: str, encoding: str) -> SourceTable:
-    header_index = next(
-        (i for i, row in enumerate(grid) if any(str(c).strip() for c in row if c is not None)),
-        None,
-    )
-    if header_index is None:
-        raise ImportFileError(f"{name}: 文件为空，没有表头")
-    headers = [("" if c is None else str(c)).strip() for c in grid[header_index]]
+def _to_table(
+    grid: list[list[Any]], name: str, sheet: str, encoding: str, found: HeaderFound | None
+) -> SourceTable:
+    """Rows under the header; with a matched header (``found``) 合计/注/repeated-header rows
+    are skipped and recorded, without one only blank rows are (the template path)."""
+    if found is not None:
+        header_index, headers = found.index, list(found.titles)
+    else:
+        header_index = next(
+            (i for i, row in enumerate(grid) if any(str(c).strip() for c in row if c is not None)),
+            -1,
+        )
+        if header_index < 0:
+            raise ImportFileError(f"{name}: 文件为空，没有表头")
+        headers = [("" if c is None else str(c)).strip() for c in grid[header_index]]
     while headers and not headers[-1]:
         headers.pop()
     table = SourceTable(name, sheet, headers, header_index + 1, encoding=encoding)
@@ -157,6 +264,9 @@ def _to_table(grid: list[list[Any]], name: str, sheet: str, encoding: str) -> So
     for offset, row in enumerate(grid[header_index + 1 :], start=header_index + 2):
         cells = list(row[:width]) + [None] * (width - len(row))
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        if found is not None and (reason := skip_reason(cells, headers)) is not None:
+            table.skipped.append((offset, reason))
             continue
         table.rows.append(SourceRow(offset, cells))
     return table

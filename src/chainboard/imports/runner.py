@@ -20,6 +20,8 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,7 +29,8 @@ from django.db import DatabaseError, transaction
 
 from chainboard.imports import liveness
 from chainboard.imports.cells import CellError, canon, is_empty
-from chainboard.imports.models import ImportBatch, ImportStatus
+from chainboard.imports.headers import TemplateIndex, format_factor
+from chainboard.imports.models import ColumnMapping, ImportBatch, ImportStatus
 from chainboard.imports.readers import ImportFileError, SourceTable, read_table
 
 MAX_STORED_ERRORS = 20_000
@@ -43,6 +46,7 @@ class Column:
     parse: Callable[[Any], Any]
     required: bool = False
     help: str = ""
+    aliases: tuple[str, ...] = ()  # other titles people write (统一代码 for 统一社会信用代码)
 
     @property
     def key(self) -> str:
@@ -153,21 +157,27 @@ def run_import(
     dry_run: bool = False,
     partial: bool = False,
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
+    sheet: str = "",
+    source: str = "",
 ) -> ImportOutcome:
-    """Import one file. ``actor`` None means the server operator (CLI without ``--user``)."""
+    """Import one file. ``actor`` None means the server operator (CLI without ``--user``);
+    ``sheet`` names the worksheet to read (empty: the one whose header matches best);
+    ``source`` (e.g. 宁晋县税务局) selects the column mappings remembered for that source."""
     name = filename or Path(path).name
     batch = ImportBatch(
         kind=importer.kind,
         filename=name,
         stored_path=str(path),
         dry_run=dry_run,
+        sheet=sheet,
+        source=source,
         actor=actor if getattr(actor, "pk", None) else None,
     )
     liveness.mark_interrupted()
     liveness.start(batch)
     batch.status = ImportStatus.REJECTED  # the outcome unless the write below commits
     try:
-        return _run(importer, batch, path, name, actor, dry_run, partial, progress)
+        return _run(importer, batch, path, name, actor, dry_run, partial, progress, sheet, source)
     except BaseException:
         with contextlib.suppress(Exception):  # never hide the original error
             liveness.abandon(batch)  # an unexpected error (a bug, Ctrl+C): say so, re-raise
@@ -183,10 +193,13 @@ def _run(
     dry_run: bool,
     partial: bool,
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None,
+    sheet: str,
+    source: str,
 ) -> ImportOutcome:
     clock = _Clock()
+    mapped = remembered_mappings(importer.kind, source)
     try:
-        table = read_table(path, name)
+        table = read_table(path, name, columns=importer.columns, sheet=sheet or None, mapped=mapped)
         liveness.pause("read")
         clock.lap("read")
     except ImportFileError as exc:
@@ -195,8 +208,8 @@ def _run(
         return _finish(batch, failed, None, WriteCounts(), [])
 
     sink = ErrorSink(table, name)
-    notes: list[str] = []
-    index = _map_headers(importer, table, sink, notes)
+    notes: list[str] = table.reading_notes()
+    index = _map_headers(importer, table, sink, notes, mapped, batch)
     parsed = _parse_rows(importer, table, index, sink, progress) if index is not None else []
     clock.lap("parse")
     batch.total_rows = len(table.rows)
@@ -252,23 +265,47 @@ class _Clock:
         self._last = now
 
 
+def _title(importer: Importer, field_name: str) -> str:
+    return next((c.title for c in importer.columns if c.field == field_name), field_name)
+
+
+@dataclass(frozen=True)
+class MappedColumn:
+    position: int
+    factor: Fraction  # the file's unit → the template's (1 when the same)
+
+
+def remembered_mappings(kind: str, source: str) -> dict[str, str]:
+    """The file titles users matched by hand for this kind and source: title → field."""
+    rows = ColumnMapping.objects.filter(kind=kind, source=source).values_list("file_title", "field")
+    return dict(rows)
+
+
 def _map_headers(
-    importer: Importer, table: SourceTable, sink: ErrorSink, notes: list[str]
-) -> dict[str, int] | None:
-    by_key = {c.key: c for c in importer.columns}
-    index: dict[str, int] = {}
-    for position, (shown, key) in enumerate(
-        zip(table.headers, table.canonical_headers, strict=True)
-    ):
-        column = by_key.get(key)
-        if column is None:
-            if key:
-                notes.append(f"已忽略未知列「{shown}」")
-            continue
-        if column.field in index:
-            sink.add(table.header_row, shown, None, "列标题重复")
-            continue
-        index[column.field] = position
+    importer: Importer,
+    table: SourceTable,
+    sink: ErrorSink,
+    notes: list[str],
+    mapped: dict[str, str],
+    batch: ImportBatch,
+) -> dict[str, MappedColumn] | None:
+    """File column → template field, with the unit factor; unknown units and duplicate titles
+    are errors on the header row, unknown titles a note (``已忽略未知列``) and kept on the
+    batch, for the preview's column-mapping form."""
+    found = TemplateIndex(importer.columns, mapped).match(table.headers)
+    batch.unmatched = found.ignored
+    notes.extend(
+        f"「{m.shown}」按已记住的对应关系读作「{_title(importer, m.field)}」"
+        for m in found.matches
+        if canon(m.shown) in mapped
+    )
+    index = {m.field: MappedColumn(m.position, m.factor) for m in found.matches}
+    notes.extend(m.note for m in found.matches if m.note)
+    notes.extend(f"已忽略未知列「{shown}」" for shown in found.ignored)
+    for shown, reason in found.errors:
+        sink.add(table.header_row, shown, None, reason)
+    for shown in found.duplicates:
+        sink.add(table.header_row, shown, None, "列标题重复（与前面的列对应同一模板列）")
     missing = [c.title for c in importer.columns if c.required and c.field not in index]
     for title in missing:
         sink.add(
@@ -282,17 +319,48 @@ def _map_headers(
     return index
 
 
+def _scaled(parse: Callable[[Any], Any], factor: Fraction) -> Callable[[Any], Any]:
+    """The column's parser, then the unit conversion, kept to the parsed value's decimals + 4
+    (1 平方米 = 0.0015 亩 exactly; 亿元 → 万元 adds no decimals)."""
+    multiplier = Decimal(factor.numerator) / Decimal(factor.denominator)
+
+    def parse_and_convert(raw: Any) -> Any:
+        value = parse(raw)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            raise CellError("此列带单位，应为数字")
+        converted = Decimal(value) * multiplier
+        if isinstance(value, int):
+            if converted != converted.to_integral_value():
+                raise CellError(f"换算后不是整数（×{format_factor(factor)}）")
+            return int(converted)
+        converted = converted.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+        return parse(str(converted))  # the column's own checks (range, stored decimals) again
+
+    return parse_and_convert
+
+
+QUANTUM = Decimal("0.0001")
+
+
 def _parse_rows(
     importer: Importer,
     table: SourceTable,
-    index: dict[str, int],
+    index: dict[str, MappedColumn],
     sink: ErrorSink,
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None,
 ) -> list[ParsedRow]:
     present = [
-        (c.field, position, c.parse, c.required, c.title)
+        (
+            c.field,
+            mapped.position,
+            c.parse if mapped.factor == 1 else _scaled(c.parse, mapped.factor),
+            c.required,
+            table.headers[mapped.position] or c.title,
+        )
         for c in importer.columns
-        if (position := index.get(c.field)) is not None
+        if (mapped := index.get(c.field)) is not None
     ]
     parsed: list[ParsedRow] = []
     rows: Iterable[Any] = progress(table.rows, len(table.rows)) if progress else table.rows

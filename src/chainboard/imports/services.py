@@ -10,21 +10,25 @@ their located errors and counts, and the change history are never deleted.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from chainboard.accounts.scope import can_see_import_batch, require_importer
 from chainboard.core.errors import DomainError, NotFound
 from chainboard.imports import liveness
+from chainboard.imports.cells import canon
 from chainboard.imports.guard import megabytes
-from chainboard.imports.models import ImportBatch, ImportStatus
+from chainboard.imports.models import ColumnMapping, ImportBatch, ImportStatus
 from chainboard.imports.readers import SPREADSHEET_SUFFIXES
 from chainboard.imports.registry import IMPORTERS
+from chainboard.imports.runner import CONTROL_CHARACTERS as CONTROL
 from chainboard.imports.runner import ImportOutcome, run_import
 
 ALLOWED_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}
@@ -62,7 +66,15 @@ def upload_store(*, filename: str, content: IO[bytes], size: int) -> Path:
 
 
 def import_file(
-    *, kind: str, path: Path, filename: str, actor: Any, dry_run: bool, partial: bool = False
+    *,
+    kind: str,
+    path: Path,
+    filename: str,
+    actor: Any,
+    dry_run: bool,
+    partial: bool = False,
+    sheet: str = "",
+    source: str = "",
 ) -> ImportOutcome:
     """Import a stored upload, then drop the stored files nobody needs any more."""
     outcome = run_import(
@@ -72,6 +84,8 @@ def import_file(
         filename=filename,
         dry_run=dry_run,
         partial=partial,
+        sheet=sheet,
+        source=source_clean(source),
     )
     uploads_cleanup(orphans=False)
     return outcome
@@ -103,7 +117,63 @@ def batch_commit(*, batch: ImportBatch, actor: Any, partial: bool = False) -> Im
         actor=actor,
         dry_run=False,
         partial=partial,
+        sheet=batch.sheet,
+        source=batch.source,
     )
+
+
+def batch_reread(*, batch: ImportBatch, actor: Any, sheet: str) -> ImportOutcome:
+    """Preview the same stored file again, reading the sheet the user chose."""
+    path = Path(batch.stored_path)
+    if not path.is_file():
+        raise DomainError("预检文件已过期，请重新上传")
+    if batch.status != ImportStatus.PREVIEWED and batch.status != ImportStatus.REJECTED:
+        raise DomainError("只能为待确认或被拒绝的预检重新读取文件")
+    return import_file(
+        kind=batch.kind,
+        path=path,
+        filename=batch.filename,
+        actor=actor,
+        dry_run=True,
+        sheet=sheet,
+        source=batch.source,
+    )
+
+
+def source_clean(source: str) -> str:
+    """A data source name as typed (宁晋县税务局): trimmed, NFKC, at most 100 characters."""
+    text = " ".join(unicodedata.normalize("NFKC", source or "").split())
+    if len(text) > 100:
+        raise DomainError("数据来源名称不能超过100个字符")
+    if CONTROL.search(text):
+        raise DomainError("数据来源名称含不可见的控制字符")
+    return text
+
+
+def mappings_save(*, batch: ImportBatch, actor: Any, choices: dict[str, str]) -> ImportOutcome:
+    """Remember the user's matches (file title → template field, '' = leave out) for the batch's
+    kind and source, then preview the same file again with them."""
+    require_importer(actor, batch.kind)
+    importer = IMPORTERS[batch.kind]
+    fields = {c.field for c in importer.columns}
+    offered = set(batch.unmatched)
+    for title, field_name in choices.items():
+        if title not in offered:
+            raise DomainError(f"列「{title[:50]}」不是本次文件中未对应的列")
+        if field_name and field_name not in fields:
+            raise DomainError(f"模板中没有列「{field_name[:50]}」")
+    chosen = {t: f for t, f in choices.items() if f}
+    if len(set(chosen.values())) < len(chosen):
+        raise DomainError("两列不能对应同一个模板列")
+    with transaction.atomic():
+        for title, field_name in chosen.items():
+            ColumnMapping.objects.update_or_create(
+                kind=batch.kind,
+                source=batch.source,
+                file_title=canon(title),
+                defaults={"field": field_name, "created_by": actor},
+            )
+    return batch_reread(batch=batch, actor=actor, sheet=batch.sheet)
 
 
 @dataclass

@@ -8,5 +8,7 @@ urlpatterns = [
     path("templates/<str:kind>.xlsx", views.template, name="template"),
     path("<int:batch_id>/", views.batch, name="batch"),
     path("<int:batch_id>/commit/", views.commit, name="commit"),
+    path("<int:batch_id>/sheet/", views.reread, name="reread"),
+    path("<int:batch_id>/columns/", views.mapping, name="mapping"),
     path("<int:batch_id>/errors.xlsx", views.errors_xlsx, name="errors"),
 ]

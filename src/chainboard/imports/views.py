@@ -17,9 +17,10 @@ from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
 from chainboard.imports import services
 from chainboard.imports.errors_xlsx import write_errors_xlsx
-from chainboard.imports.readers import ImportFileError, read_table
+from chainboard.imports.models import ImportBatch
+from chainboard.imports.readers import ImportFileError, SourceTable, read_table
 from chainboard.imports.registry import IMPORTERS
-from chainboard.imports.runner import ErrorSink, ImportOutcome, RowError
+from chainboard.imports.runner import ErrorSink, ImportOutcome, RowError, remembered_mappings
 from chainboard.imports.templates_xlsx import template_xlsx
 
 PREVIEW_ROWS = 20
@@ -38,8 +39,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             services.importer_for(kind, user)
             name = file.name or "upload"
             path = services.upload_store(filename=name, content=file, size=file.size or 0)
+            source = services.source_clean(request.POST.get("source", ""))
             outcome = services.import_file(
-                kind=kind, path=path, filename=name, actor=user, dry_run=True
+                kind=kind, path=path, filename=name, actor=user, dry_run=True, source=source
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -67,11 +69,16 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     b = _batch_or_404(request, batch_id)
     preview: list[list[object]] = []
     headers: list[str] = []
-    if b.status == "previewed" and Path(b.stored_path).is_file():
+    sheets: list[str] = []
+    current_sheet = ""
+    if b.status in ("previewed", "rejected") and Path(b.stored_path).is_file():
         try:
-            table = read_table(b.stored_path, b.filename)
-            headers = table.headers
-            preview = [row.cells for row in table.rows[:PREVIEW_ROWS]]
+            table = _stored_table(b)
+            sheets = table.sheets if len(table.sheets) > 1 else []
+            current_sheet = table.sheet
+            if b.status == "previewed":
+                headers = table.headers
+                preview = [row.cells for row in table.rows[:PREVIEW_ROWS]]
         except ImportFileError:
             pass
     return render(
@@ -82,9 +89,64 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
             "errors": b.errors[:500],
             "headers": headers,
             "preview": preview,
+            "sheets": sheets,
+            "current_sheet": current_sheet,
+            "template_columns": (
+                [(c.field, c.title) for c in IMPORTERS[b.kind].columns]
+                if b.kind in IMPORTERS and b.unmatched and b.status in ("previewed", "rejected")
+                else []
+            ),
             "label": IMPORTERS[b.kind].label if b.kind in IMPORTERS else b.kind,
         },
     )
+
+
+@login_required
+@require_POST
+def mapping(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """Save which template column each unmatched file column is, then preview again."""
+    b = _batch_or_404(request, batch_id)
+    choices = {
+        title: request.POST.get(f"map-{i}", "").strip() for i, title in enumerate(b.unmatched)
+    }
+    try:
+        outcome = services.mappings_save(
+            batch=b, actor=authenticated(request.user), choices=choices
+        )
+    except OutOfScope:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("imports:batch", batch_id=b.pk)
+    return redirect("imports:batch", batch_id=outcome.batch.pk)
+
+
+def _stored_table(b: ImportBatch) -> SourceTable:
+    """The batch's stored file read as the import read it (same importer columns and sheet)."""
+    columns = IMPORTERS[b.kind].columns if b.kind in IMPORTERS else None
+    mapped = remembered_mappings(b.kind, b.source)
+    return read_table(
+        b.stored_path, b.filename, columns=columns, sheet=b.sheet or None, mapped=mapped
+    )
+
+
+@login_required
+@require_POST
+def reread(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """Preview the same file again with the worksheet the user chose (a new batch)."""
+    b = _batch_or_404(request, batch_id)
+    sheet = request.POST.get("sheet", "").strip()
+    if not sheet or len(sheet) > 100:
+        messages.error(request, "请选择工作表")
+        return redirect("imports:batch", batch_id=b.pk)
+    try:
+        outcome = services.batch_reread(batch=b, actor=authenticated(request.user), sheet=sheet)
+    except OutOfScope:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("imports:batch", batch_id=b.pk)
+    return redirect("imports:batch", batch_id=outcome.batch.pk)
 
 
 @login_required
@@ -116,7 +178,7 @@ def commit(request: HttpRequest, batch_id: int) -> HttpResponse:
 def errors_xlsx(request: HttpRequest, batch_id: int) -> HttpResponseBase:
     b = _batch_or_404(request, batch_id)
     try:
-        table = read_table(b.stored_path, b.filename) if Path(b.stored_path).is_file() else None
+        table = _stored_table(b) if Path(b.stored_path).is_file() else None
     except ImportFileError:
         table = None
     sink = ErrorSink(table, b.filename)
