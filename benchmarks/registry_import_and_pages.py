@@ -212,12 +212,13 @@ def bench_import(rows: int) -> None:
         "employees",
         "created_at",
         "updated_at",
+        "version",
     ]
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     tuples = []
     for i, u in enumerate(usccs):
         r = figure_row(i)
-        tuples.append((ids[u], 2024, str(r[0]).replace(",", ""), *r[1:], stamp, stamp))
+        tuples.append((ids[u], 2024, str(r[0]).replace(",", ""), *r[1:], stamp, stamp, 1))
     sql = (
         f"INSERT INTO {EnterpriseYear._meta.db_table} ({', '.join(columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
