@@ -193,3 +193,50 @@ def test_draft_runs_only_for_those_who_run_analyses(net, stored, city_analyst): 
     firm_user = UserFactory(role="enterprise", scope_enterprise=net.firms["A"])
     assert set(selectors.runs_visible(city_analyst)) == {stored, draft}
     assert set(selectors.runs_visible(firm_user)) == {stored}
+
+
+def test_page_and_api_show_the_one_dependence_tree(
+    net, stored, ningjin_user, login, django_assert_num_queries
+):  # type: ignore[no-untyped-def]
+    """``selectors.dependence_tree`` builds buyer → risky suppliers → backups once; the page and
+    the API render the same rows, in the same order, with the same masking."""
+    with django_assert_num_queries(7):  # count, buyers, risky + backups, nodes, visible, regions
+        page, rows = selectors.dependence_tree(
+            user=ningjin_user, run=stored, chain=net.chain, page=1, per_page=20
+        )
+    assert page.paginator.count == len(rows) == 2
+    tree = [
+        (
+            row.buyer.uscc,
+            [
+                (
+                    x.supplier.uscc or x.supplier.region,
+                    [(y.firm.uscc, y.firm.visible) for y in x.backups],
+                )
+                for x in row.risky
+            ],
+        )
+        for row in rows
+    ]
+    assert {uscc for uscc, _ in tree} == {net.uscc["A"], net.uscc["C"]}
+    api = login(ningjin_user).get(f"/api/supply/chains/{net.chain.pk}/dependences").json()
+    assert [
+        (
+            d["buyer"]["uscc"],
+            [
+                (
+                    r["supplier"]["uscc"] or r["supplier"]["region"],
+                    [(b["backup"]["uscc"] or "", b["backup"]["in_scope"]) for b in r["backups"]],
+                )
+                for r in d["risky"]
+            ],
+        )
+        for d in api["items"]
+    ] == tree
+    html = login(ningjin_user).get(f"/chains/{net.chain.pk}/supply/").content.decode()
+    table = html[html.index('id="dep-table"') :]
+    table = table[: table.index("</table>")]
+    positions = [table.index(f"/enterprises/{uscc}/") for uscc, _ in tree]
+    assert positions == sorted(positions)  # the page lists the buyers in the tree's order
+    assert "同环节 铜杆；本地（区域内）" in table  # a backup's reason (the backup_reason filter)
+    assert "沙河市企业" in table  # the masked backup, as in the API

@@ -41,8 +41,8 @@ def test_pages_hide_other_county(firms, ningjin_user) -> None:  # type: ignore[n
     assert ours.name in listing and theirs.name not in listing
     searched = c.get(reverse("enterprises:list"), {"q": "沙河"}).content.decode()
     assert theirs.name not in searched
-    forced = c.get(reverse("enterprises:list"), {"region": "130582"})
-    assert theirs.name not in forced.content.decode()
+    forced = c.get(reverse("enterprises:list"), {"region": "130582"})  # not a choice of theirs
+    assert forced.status_code == 400 and theirs.name not in forced.content.decode()
     assert c.get(reverse("enterprises:detail", args=[theirs.uscc])).status_code == 404
     assert c.get(reverse("enterprises:detail", args=[ours.uscc])).status_code == 200
     home = c.get(reverse("dashboards:home")).content.decode()

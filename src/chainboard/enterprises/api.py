@@ -1,14 +1,15 @@
 """/api/enterprises: scoped reads, patch and yearly figures."""
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
 from chainboard.accounts.scope import authenticated
 from chainboard.core.errors import DomainError
+from chainboard.core.filters import filtered
 from chainboard.core.locking import stated_version
 from chainboard.enterprises import selectors, services
+from chainboard.enterprises.filters import EnterpriseApiFilter
 from chainboard.enterprises.models import Enterprise
 from chainboard.enterprises.schemas import (
     EnterpriseFilterIn,
@@ -26,16 +27,13 @@ router = Router(tags=["enterprises 企业"])
 @router.get("/", response=list[EnterpriseOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilterIn]):  # type: ignore[no-untyped-def]
-    qs = selectors.enterprise_list(user=request.user).order_by("name", "pk")
-    if filters.q:
-        qs = qs.filter(Q(name__icontains=filters.q) | Q(uscc__startswith=filters.q.upper()))
-    if filters.region:
-        qs = qs.filter(region__path__contains=f"{filters.region}/")
-    if filters.industry:
-        qs = qs.filter(industry__code__startswith=filters.industry)
-    if filters.above_scale is not None:
-        qs = qs.filter(above_scale=filters.above_scale)
-    return qs
+    """The visible firms, filtered like the 企业名录 page (``filters.EnterpriseApiFilter``)."""
+    filterset = EnterpriseApiFilter(
+        filters.model_dump(exclude_none=True),
+        queryset=selectors.enterprise_list(user=request.user),
+        user=request.user,
+    )
+    return filtered(filterset).order_by("name", "pk")
 
 
 @router.get("/{uscc}", response=EnterpriseOut)

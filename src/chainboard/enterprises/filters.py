@@ -1,11 +1,14 @@
-"""django-filter set for the enterprise list page and its xlsx export (the API filters with
-``schemas.EnterpriseFilterIn``)."""
+"""django-filter sets of the enterprise registry: the list page and its xlsx export
+(:class:`EnterpriseFilter`) and ``GET /api/enterprises/`` (:class:`EnterpriseApiFilter`, the same
+filters plus an industry code prefix). Apply them with ``core.filters.filtered``: a bad value is a
+400 naming the parameter."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 
 from chainboard.accounts.scope import parks_visible, regions_visible
@@ -15,6 +18,8 @@ from chainboard.industries.models import IndustryCode, IndustryLevel
 
 
 class EnterpriseFilter(django_filters.FilterSet):
+    """企业名录: search, region (with the regions below it), park, industry division, 规上, status."""
+
     q = django_filters.CharFilter(method="search", label="搜索（名称/信用代码）")
     region = django_filters.ModelChoiceFilter(
         queryset=Region.objects.none(), method="in_region", label="区县"
@@ -36,13 +41,17 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.filters["region"].queryset = self.region_choices(user)
+        self.filters["park"].queryset = parks_visible(user).select_related("region")
+
+    def region_choices(self, user: Any) -> QuerySet[Region]:
+        """The page offers the visible cities and counties that have firms."""
         used = Enterprise.objects.values("region_id").distinct()
-        self.filters["region"].queryset = (
+        return (
             regions_visible(user)
             .filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY], code__in=used)
             .order_by("code")
         )
-        self.filters["park"].queryset = parks_visible(user).select_related("region")
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -54,4 +63,22 @@ class EnterpriseFilter(django_filters.FilterSet):
         return qs.filter(region__path__startswith=value.path) if value else qs
 
     def in_division(self, qs: QuerySet, name: str, value: IndustryCode | None) -> QuerySet:
-        return qs.filter(industry_id__startswith=value.code) if value else qs
+        return qs.filter(industry__code__startswith=value.code) if value else qs
+
+
+class EnterpriseApiFilter(EnterpriseFilter):
+    """``GET /api/enterprises/``: the page's filters; ``region`` takes any region code (a province,
+    a region outside the user's scope: the answer is then empty, the list being scoped anyway),
+    ``industry`` a GB/T 4754 code prefix of 1-4 digits (大类/中类/小类). Unknown codes are 400."""
+
+    industry = django_filters.CharFilter(
+        method="in_industry",
+        label="行业代码前缀",
+        validators=[RegexValidator(r"^\d{1,4}$", "应为 GB/T 4754 行业代码（1-4 位数字）")],
+    )
+
+    def region_choices(self, user: Any) -> QuerySet[Region]:
+        return Region.objects.all()
+
+    def in_industry(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(industry__code__startswith=value) if value else qs

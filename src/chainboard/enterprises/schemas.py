@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Field, FilterSchema, Schema
+from ninja import Field, Schema
 
 
 class EnterpriseOut(Schema):
@@ -38,11 +38,17 @@ class EnterprisePatch(Schema):
     business_scope: str | None = None
 
 
-class EnterpriseFilterIn(FilterSchema):
+class EnterpriseFilterIn(Schema):
+    """The list's query parameters: the filters of the 企业名录 page (``filters.EnterpriseApiFilter``
+    applies them; an unknown region, park, division or status is 400)."""
+
     q: str | None = Field(None, description="名称包含 / 信用代码前缀")
     region: str | None = Field(None, description="行政区划代码（含下级）")
-    industry: str | None = Field(None, description="行业代码前缀（大类/中类/小类）")
-    above_scale: bool | None = None
+    industry: str | None = Field(None, description="行业代码前缀（大类/中类/小类，1-4 位数字）")
+    division: str | None = Field(None, description="行业大类代码（2 位，13-43）")
+    park: int | None = Field(None, description="园区编号")
+    above_scale: bool | None = Field(None, description="规上")
+    status: str | None = Field(None, description="经营状态代码")
 
 
 class FiguresOut(Schema):

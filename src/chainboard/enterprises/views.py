@@ -14,6 +14,7 @@ from django.utils import timezone
 from chainboard.accounts.services import security_event_record
 from chainboard.core.downloads import download
 from chainboard.core.errors import NotFound
+from chainboard.core.filters import filtered
 from chainboard.enterprises import charts, selectors
 from chainboard.enterprises.exports import write_enterprises_xlsx
 from chainboard.enterprises.filters import EnterpriseFilter
@@ -27,7 +28,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filterset = EnterpriseFilter(
         request.GET, queryset=selectors.enterprise_list(user=request.user), user=request.user
     )
-    page = Paginator(filterset.qs.order_by("name", "pk"), PAGE_SIZE).get_page(
+    page = Paginator(filtered(filterset).order_by("name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     template = (
@@ -41,7 +42,8 @@ def enterprise_export(request: HttpRequest) -> HttpResponseBase:
     filterset = EnterpriseFilter(
         request.GET, queryset=selectors.enterprise_list(user=request.user), user=request.user
     )
-    path = write_enterprises_xlsx(filterset.qs.order_by("name", "pk").iterator(chunk_size=2000))
+    firms = filtered(filterset).order_by("name", "pk")
+    path = write_enterprises_xlsx(firms.iterator(chunk_size=2000))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"企业名录-{stamp}.xlsx"
     security_event_record("export", request=request, target="企业名录", detail=name)

@@ -8,11 +8,12 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
+from chainboard.core.filters import InvalidQuery, filtered
 from chainboard.core.locking import stated_version
 from chainboard.projects import selectors, services
-from chainboard.projects.filters import MapFilter, ProjectFilter, filtered
+from chainboard.projects.filters import MapFilter, ProjectFilter
 from chainboard.projects.models import RankingScope
-from chainboard.projects.params import InvalidQuery, parse_month
+from chainboard.projects.params import parse_month
 from chainboard.projects.schemas import ProjectOut, ProjectPatch, RankingOut, UpdateIn, UpdateOut
 from chainboard.projects.selectors import ranking
 

@@ -2,7 +2,7 @@
 wall map (page and ``/api/projects/map``), alerts and tasks.
 
 A value that is not one of the choices (``?batch=abc``, ``?stage=x``, ``?band=y``) is refused:
-:func:`filtered` raises :class:`InvalidQuery` (400, the message names the field), never a
+``core.filters.filtered`` raises ``InvalidQuery`` (400, the message names the field), never a
 server error nor a silently ignored filter.
 """
 
@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from chainboard.accounts.scope import regions_visible
+from chainboard.core.filters import invalid
 from chainboard.geo.models import Region
 from chainboard.projects.models import (
     YI,
@@ -25,22 +26,7 @@ from chainboard.projects.models import (
     Stage,
     Task,
 )
-from chainboard.projects.params import InvalidQuery
 from chainboard.projects.selectors.projects import ALERT_KINDS, filter_by_chain
-
-
-def filtered(filterset: django_filters.FilterSet) -> QuerySet[Any]:
-    """The filtered queryset, or :class:`InvalidQuery` naming each refused parameter."""
-    if not filterset.is_valid():
-        raise invalid(filterset.form.errors)
-    return filterset.qs
-
-
-def invalid(errors: dict[str, Any]) -> InvalidQuery:
-    """:class:`InvalidQuery` for a form's ``errors`` ("参数 batch：请选择有效的项")."""
-    parts = {name: "；".join(str(e) for e in errs) for name, errs in errors.items()}
-    text = "，".join(f"参数 {name}：{msg}" for name, msg in parts.items())
-    return InvalidQuery(f"查询条件有误：{text}", fields=parts)
 
 
 def _cities_and_counties(user: Any) -> QuerySet[Region]:

@@ -11,13 +11,8 @@ import datetime as dt
 
 from django.http import QueryDict
 
-from chainboard.core.errors import DomainError
+from chainboard.core.filters import InvalidQuery
 from chainboard.projects.models import week_start
-
-
-class InvalidQuery(DomainError):
-    """A query parameter is not valid (400, API code ``invalid`` like every rule refused)."""
-
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # the years the plans, rankings and reports can be about
 

@@ -217,61 +217,55 @@ def chain_dependences(
     chain, supply_run = _run(request, chain_id, run)
     if supply_run is None:
         return {"count": 0, "page": 1, "items": []}
-    qs = selectors.dependences(
-        user=request.user, run=supply_run, chain=chain, only_risky=only_risky
+    p, rows = selectors.dependence_tree(
+        user=request.user,
+        run=supply_run,
+        chain=chain,
+        page=page,
+        per_page=PAGE_SIZE,
+        only_risky=only_risky,
     )
-    p = Paginator(qs, PAGE_SIZE).get_page(page)
-    deps = list(p.object_list)
-    ids = [d.firm_id for d in deps]
-    risky = selectors.risky_for(run=supply_run, buyer_ids=ids)
-    nodes = selectors.buyer_nodes(run=supply_run, chain=chain, firm_ids=ids)
-    firms = [f for d in deps for f in (d.firm, d.top_supplier)]
-    for rows in risky.values():
-        for r in rows:
-            firms += [r.supplier, *(b.backup for b in r.backups.all())]
-    labels = selectors.firm_labels(request.user, firms)
-    items = []
-    for d in deps:
-        items.append(
-            {
-                "buyer": _ref(labels[d.firm_id]),
-                "nodes": nodes.get(d.firm_id, []),
-                "purchases_wan_yuan": float(d.purchases_wan_yuan),
-                "local_share": d.local_share,
-                "outside_province_share": d.outside_province_share,
-                "top_supplier": _ref(labels[d.top_supplier_id]),
-                "top_supplier_share": d.top_supplier_share,
-                "hhi": d.hhi,
-                "single_source": d.single_source,
-                "n_suppliers": d.n_suppliers,
-                "risky": [
-                    {
-                        "supplier": _ref(labels[r.supplier_id]),
-                        "amount_wan_yuan": float(r.amount_wan_yuan),
-                        "share": r.share,
-                        "single_source": r.single_source,
-                        "outside_province": r.outside_province,
-                        "backups": [
-                            {
-                                "rank": b.rank,
-                                "backup": _ref(labels[b.backup_id]),
-                                "match": b.match,
-                                "match_detail": b.match_detail,
-                                "tier": b.tier,
-                                "capacity_wan_yuan": float(b.capacity_wan_yuan)
-                                if labels[b.backup_id].visible
-                                else None,
-                                "capacity_source": b.capacity_source,
-                                "already_supplies_buyer": b.already_supplies_buyer,
-                                "reason": b.reason,
-                            }
-                            for b in r.backups.all()
-                        ],
-                    }
-                    for r in risky.get(d.firm_id, [])
-                ],
-            }
-        )
+    items = [
+        {
+            "buyer": _ref(row.buyer),
+            "nodes": row.nodes,
+            "purchases_wan_yuan": float(row.dep.purchases_wan_yuan),
+            "local_share": row.dep.local_share,
+            "outside_province_share": row.dep.outside_province_share,
+            "top_supplier": _ref(row.top),
+            "top_supplier_share": row.dep.top_supplier_share,
+            "hhi": row.dep.hhi,
+            "single_source": row.dep.single_source,
+            "n_suppliers": row.dep.n_suppliers,
+            "risky": [
+                {
+                    "supplier": _ref(x.supplier),
+                    "amount_wan_yuan": float(x.r.amount_wan_yuan),
+                    "share": x.r.share,
+                    "single_source": x.r.single_source,
+                    "outside_province": x.r.outside_province,
+                    "backups": [
+                        {
+                            "rank": y.b.rank,
+                            "backup": _ref(y.firm),
+                            "match": y.b.match,
+                            "match_detail": y.b.match_detail,
+                            "tier": y.b.tier,
+                            "capacity_wan_yuan": float(y.b.capacity_wan_yuan)
+                            if y.firm.visible
+                            else None,
+                            "capacity_source": y.b.capacity_source,
+                            "already_supplies_buyer": y.b.already_supplies_buyer,
+                            "reason": y.b.reason,
+                        }
+                        for y in x.backups
+                    ],
+                }
+                for x in row.risky
+            ],
+        }
+        for row in rows
+    ]
     return {"count": p.paginator.count, "page": p.number, "items": items}
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from chainboard.accounts.models import User
@@ -211,6 +212,81 @@ def firm_labels(user: AnyUser, firms: list[SupplyFirm]) -> dict[int, FirmLabel]:
         else:
             out[f.pk] = FirmLabel(False, "", "", region, "")
     return out
+
+
+@dataclass(frozen=True)
+class BackupRow:
+    """A ranked backup source of a risky dependence, and how its firm is shown."""
+
+    b: SupplyBackup
+    firm: FirmLabel
+
+
+@dataclass(frozen=True)
+class RiskyRow:
+    """A risky dependence (single source or outside the province) of a buyer, with backups."""
+
+    r: SupplyRiskyDependence
+    supplier: FirmLabel
+    backups: list[BackupRow]
+
+
+@dataclass(frozen=True)
+class DependenceRow:
+    """A local buyer of the chain: its dependence profile, nodes, risky suppliers and backups."""
+
+    dep: SupplyFirmDependence
+    buyer: FirmLabel
+    top: FirmLabel
+    nodes: list[str]
+    risky: list[RiskyRow]
+
+
+def dependence_tree(
+    *,
+    user: AnyUser,
+    run: SupplyRun,
+    chain: Chain,
+    page: int | str | None,
+    per_page: int,
+    only_risky: bool = True,
+) -> tuple[Page, list[DependenceRow]]:
+    """One page of :func:`dependences` as a tree — buyer → risky suppliers → backups — with
+    every firm labelled for ``user`` (:func:`firm_labels`: masked outside the scope).
+
+    The supply page and ``/api/supply/chains/{id}/dependences`` both show this tree; a fixed
+    number of queries per page (buyers, their risky dependences with backups, node names, the
+    visible firm ids, region names), whatever its size.
+    """
+    qs = dependences(user=user, run=run, chain=chain, only_risky=only_risky)
+    paged = Paginator(qs, per_page).get_page(page)
+    deps = list(paged.object_list)
+    buyer_ids = [d.firm_id for d in deps]
+    risky = risky_for(run=run, buyer_ids=buyer_ids)
+    nodes = buyer_nodes(run=run, chain=chain, firm_ids=buyer_ids)
+    firms = [f for d in deps for f in (d.firm, d.top_supplier)]
+    for rows in risky.values():
+        for r in rows:
+            firms += [r.supplier, *(b.backup for b in r.backups.all())]
+    labels = firm_labels(user, firms)
+    tree = [
+        DependenceRow(
+            dep=d,
+            buyer=labels[d.firm_id],
+            top=labels[d.top_supplier_id],
+            nodes=nodes.get(d.firm_id, []),
+            risky=[
+                RiskyRow(
+                    r=r,
+                    supplier=labels[r.supplier_id],
+                    backups=[BackupRow(b=b, firm=labels[b.backup_id]) for b in r.backups.all()],
+                )
+                for r in risky.get(d.firm_id, [])
+            ],
+        )
+        for d in deps
+    ]
+    return paged, tree
 
 
 def summary(*, run: SupplyRun, chain: Chain, nodes: list[SupplyNodeResult]) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from chainboard.chains.models import Chain
 from chainboard.core.errors import DomainError, NotFound
 from chainboard.core.formatting import format_pct
 from chainboard.supply import charts, selectors
-from chainboard.supply.models import SupplyFirm, SupplyRun
+from chainboard.supply.models import SupplyRun
 from chainboard.supply.risk import DEFAULT_RULES
 
 PAGE_SIZE = 20
@@ -30,16 +29,6 @@ CONCENTRATION_LABELS = {
     "high": gettext_lazy("高度集中"),
     "moderate": gettext_lazy("中度集中"),
     "low": gettext_lazy("不集中"),
-}
-TIER_LABELS = {
-    1: gettext_lazy("本地（区域内）"),
-    2: gettext_lazy("省内"),
-    3: gettext_lazy("国内其他省"),
-}
-CAPACITY_LABELS = {
-    "capacity": gettext_lazy("按产能排序"),
-    "revenue": gettext_lazy("按营业收入排序"),
-    "observed_sales": gettext_lazy("按已观测销售额排序"),
 }
 REASON_TEMPLATES = {
     "top_supplier": gettext_lazy("第一大供应商占环节采购 %(value)s > %(threshold)s"),
@@ -91,54 +80,10 @@ def _run(request: HttpRequest, chain: Chain) -> SupplyRun | None:
         raise Http404(exc.message) from exc
 
 
-def _backup_reason(b: Any) -> str:
-    if b.match == "same_node":
-        match = _("同环节 %(node)s") % {
-            "node": b.match_node.name if b.match_node else b.match_detail
-        }
-    else:
-        match = _("同品类 %(category)s") % {"category": b.match_detail}
-    parts = [match, str(TIER_LABELS.get(b.tier, "")), str(CAPACITY_LABELS[b.capacity_source])]
-    if b.already_supplies_buyer:
-        parts.append(_("已在向该企业供货"))
-    return _("；").join(p for p in parts if p)  # the list separator: "；" or "; "
-
-
 def _dependence_rows(request: HttpRequest, run: SupplyRun, chain: Chain) -> dict[str, Any]:
-    qs = selectors.dependences(user=request.user, run=run, chain=chain)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    deps = list(page.object_list)
-    buyer_ids = [d.firm_id for d in deps]
-    risky = selectors.risky_for(run=run, buyer_ids=buyer_ids)
-    nodes = selectors.buyer_nodes(run=run, chain=chain, firm_ids=buyer_ids)
-    firms: list[SupplyFirm] = []
-    for d in deps:
-        firms += [d.firm, d.top_supplier]
-        for r in risky.get(d.firm_id, []):
-            firms.append(r.supplier)
-            firms += [b.backup for b in r.backups.all()]
-    labels = selectors.firm_labels(request.user, firms)
-    rows = []
-    for d in deps:
-        rows.append(
-            {
-                "dep": d,
-                "buyer": labels[d.firm_id],
-                "top": labels[d.top_supplier_id],
-                "nodes": nodes.get(d.firm_id, []),
-                "risky": [
-                    {
-                        "r": r,
-                        "supplier": labels[r.supplier_id],
-                        "backups": [
-                            {"b": b, "firm": labels[b.backup_id], "reason": _backup_reason(b)}
-                            for b in r.backups.all()
-                        ],
-                    }
-                    for r in risky.get(d.firm_id, [])
-                ],
-            }
-        )
+    page, rows = selectors.dependence_tree(
+        user=request.user, run=run, chain=chain, page=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     return {"page": page, "dep_rows": rows, "n_deps": page.paginator.count}
 
 

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from chainboard.accounts.scope import can_edit_project
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
+from chainboard.core.filters import filtered
 from chainboard.core.locking import EditConflict, form_error, stated_version
 from chainboard.projects import exports, selectors, services
-from chainboard.projects.filters import ProjectFilter, filtered
+from chainboard.projects.filters import ProjectFilter
 from chainboard.projects.forms import MilestoneForm, ProjectForm
 from chainboard.projects.models import POOLS
 from chainboard.projects.views._common import attachment

@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from chainboard.accounts.scope import can_manage_rankings_and_targets, require_city_officer
+from chainboard.core.filters import InvalidQuery
 from chainboard.core.locking import EditConflict, VersionRequired, posted_version
 from chainboard.geo.models import Region
 from chainboard.projects import charts, exports, services
 from chainboard.projects.models import RankingScope, ReviewKind
-from chainboard.projects.params import InvalidQuery, year_param
+from chainboard.projects.params import year_param
 from chainboard.projects.selectors import ranking, reviews
 from chainboard.projects.views._common import attachment, ranking_month
 

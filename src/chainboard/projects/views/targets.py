@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chainboard.accounts.scope import can_manage_rankings_and_targets
+from chainboard.core.filters import filtered
 from chainboard.core.locking import EditConflict, VersionRequired, posted_version
 from chainboard.projects import charts, services
-from chainboard.projects.filters import TASK_BANDS, TaskFilter, filtered
+from chainboard.projects.filters import TASK_BANDS, TaskFilter
 from chainboard.projects.models import TargetStatus
 from chainboard.projects.selectors import targets
 from chainboard.projects.views._common import safe_next

@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from chainboard.core.filters import filtered
 from chainboard.geo.boundaries import centres
 from chainboard.projects import selectors, wallmap
-from chainboard.projects.filters import MapFilter, filtered
+from chainboard.projects.filters import MapFilter
 from chainboard.projects.models import ProjectSource, Stage
 
 FILTER_KEYS = ("stage", "source", "batch", "chain")
