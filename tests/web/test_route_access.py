@@ -332,6 +332,20 @@ PAGES: dict[str, Route] = {
         post_out="- 404 404 404 404 302",
     ),
     "imports:errors": Route(ALL, "batch", OWN),
+    "imports:reread": Route(
+        "405 405 405 405 405 302",
+        "batch",
+        "405 405 405 405 405 302",
+        post="- - - - - 302",
+        post_out="- 404 404 404 404 302",
+    ),
+    "imports:mapping": Route(
+        "405 405 405 405 405 302",
+        "batch",
+        "405 405 405 405 405 302",
+        post="- - - - - 302",
+        post_out="- 404 404 404 404 302",
+    ),
     "chains:index": Route(ALL),
     "chains:clusters": Route(ALL),
     "chains:cluster": Route(ALL, "cluster", SCOPED),
@@ -364,6 +378,7 @@ PAGES: dict[str, Route] = {
         post_out=SCOPED_WRITE,
     ),
     "evaluation:index": Route("200 200 200 200 302 302"),
+    "evaluation:policies": Route("200 200 200 200 403 302"),
     "evaluation:run_create": Route(
         "405 405 405 405 405 302", post=CITY_WRITE, body={"year": "2025", "method": "zhejiang"}
     ),
