@@ -33,3 +33,30 @@ def test_architecture_md_shows_the_same_layers() -> None:
     (layers,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
     for line in layers["layers"]:
         assert re.search(rf"^{re.escape(line)}\s", text, re.M), line
+
+
+def _manager_uses(path: Path) -> list[str]:
+    """``Model.objects`` accesses and ``django.db.models`` imports of one module (AST)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [
+        f"{path.name}:{node.lineno} .objects"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "objects"
+    ]
+    found += [
+        f"{path.name}:{node.lineno} import {node.module}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("django.db")
+    ]
+    return found
+
+
+def test_projects_reports_views_and_api_read_through_selectors() -> None:
+    """The projects app's reports, pages and API assemble and render; reads are in
+    ``projects/selectors/`` (writes in ``services.py``)."""
+    app = ROOT / "src" / "chainboard" / "projects"
+    modules = [app / "reports.py", app / "api.py", *sorted((app / "views").glob("*.py"))]
+    assert len(modules) > 5
+    assert [use for module in modules for use in _manager_uses(module)] == []

@@ -1,4 +1,5 @@
-"""The three supervision reports, built on the scoped selectors.
+"""The three supervision reports, assembled from the scoped selectors (``selectors/reports.py``
+holds their reads; nothing here queries the database itself).
 
 * 产业链发展项目情况表 — xlsx, a summary sheet then one sheet per chain (a project's chain node
   codes; the chain's name when the chains app knows the code), with totals.
@@ -21,13 +22,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from chainboard.core.pdf import render_pdf, svg_open
 from chainboard.projects import selectors
-from chainboard.projects.models import Project, ProjectUpdate, RankingScope, YearPlan, week_start
+from chainboard.projects.models import Project, ProjectUpdate, RankingScope, week_start
 from chainboard.projects.selectors import ranking
+from chainboard.projects.selectors import reports as reads
 from chainboard.projects.selectors.targets import task_summary, tasks_visible
 from chainboard_analytics.exports import Col, Kind, Workbook, kind_from_title
 
@@ -64,27 +65,6 @@ CHAIN_COLUMNS: list[str] = [  # widths come from the content (docs/exports.md)
 SUM_COLUMNS = {"总投资(万元)", "年度计划投资(万元)", "累计完成投资(万元)"}
 
 
-def _chain_names(codes: set[str]) -> dict[str, str]:
-    """Names of chains whose template code or name is one of ``codes`` (else the code itself)."""
-    from chainboard.chains.models import Chain
-
-    names: dict[str, str] = {}
-    for code, name in Chain.objects.filter(Q(code__in=codes) | Q(name__in=codes)).values_list(
-        "code", "name"
-    ):
-        names.setdefault(code, name)
-    return {c: names.get(c, c) for c in codes}
-
-
-def _latest_updates(project_ids: list[int]) -> dict[int, ProjectUpdate]:
-    latest: dict[int, ProjectUpdate] = {}
-    for u in ProjectUpdate.objects.filter(project_id__in=project_ids).order_by(
-        "project_id", "-week"
-    ):
-        latest.setdefault(u.project_id, u)
-    return latest
-
-
 def _sheet_name(label: str, used: set[str]) -> str:
     base = SHEET_BAD.sub("_", label)[:28] or "sheet"
     name, n = base, 2
@@ -96,21 +76,15 @@ def _sheet_name(label: str, used: set[str]) -> str:
 
 def chain_projects(*, user: Any, year: int) -> list[dict[str, Any]]:
     """Projects in scope grouped by chain: [{code, label, projects, plans, latest}]."""
-    projects = list(
-        selectors.project_list(user=user).order_by("region_id", "-total_investment_wan_yuan")
-    )
+    projects = reads.report_projects(user=user)
     ids = [p.pk for p in projects]
-    plans = dict(
-        YearPlan.objects.filter(project_id__in=ids, year=year).values_list(
-            "project_id", "planned_wan_yuan"
-        )
-    )
-    latest = _latest_updates(ids)
+    plans = reads.year_plans(project_ids=ids, year=year)
+    latest = reads.latest_updates(ids)
     groups: dict[str, list[Project]] = defaultdict(list)
     for p in projects:
         for code in p.chain_node_codes or [NO_CHAIN]:
             groups[code].append(p)
-    names = _chain_names(set(groups) - {NO_CHAIN})
+    names = reads.chain_names(set(groups) - {NO_CHAIN})
     names[NO_CHAIN] = NO_CHAIN
     order = sorted(groups, key=lambda c: (c == NO_CHAIN, names[c]))
     return [
@@ -267,17 +241,9 @@ def weekly_report(*, user: Any, week: dt.date) -> WeeklyReport:
     other project that filed an update. On time: filed by the Monday after (UPDATE_GRACE_DAYS).
     """
     monday = week_start(week)
-    qs = selectors.project_list(user=user)
-    building = Q(started_on__lte=monday) & (
-        Q(producing_on__isnull=True) | Q(producing_on__gt=monday)
-    )
-    updates = list(
-        ProjectUpdate.objects.filter(project__in=qs.values("pk"), week=monday)
-        .select_related("project", "project__region")
-        .order_by("project__region_id", "-investment_period_wan_yuan", "project__code")
-    )
+    updates = reads.week_updates(user=user, monday=monday)
     filed = {u.project_id for u in updates}
-    expected = list(qs.filter(building).order_by("region_id", "code"))
+    expected = reads.projects_building(user=user, monday=monday)
     counties: dict[str, WeeklyCounty] = {}
 
     def county(p: Project) -> WeeklyCounty:
@@ -418,23 +384,13 @@ def monthly_report(*, user: Any, month: dt.date) -> MonthlyReport:
     first, end = ranking.month_bounds(month)
     rows = ranking.ranking_with_moves(first, scope=RankingScope.REGION)
     items = selectors.alerts(user=user, today=min(end, timezone.localdate()))
-    invest = (
-        ProjectUpdate.objects.filter(
-            project__in=selectors.projects_visible(user).values("pk"),
-            week__gte=week_start(first),
-            week__lte=end,
-        )
-        .values_list("project__region__name")
-        .annotate(s=Sum("investment_period_wan_yuan"))
-        .order_by("-s")
-    )
     return MonthlyReport(
         month=first,
         rows=rows,
         components=ranking.COMPONENTS,
         alerts=selectors.alerts_by_region(items),
         task_text=task_summary(tasks_visible(user)).text,
-        investment=[(name, s or Decimal(0)) for name, s in invest],
+        investment=reads.month_investment_by_region(user=user, first=first, end=end),
         scope_label=getattr(user, "scope_label", ""),
         today=timezone.localdate(),
     )

@@ -4,6 +4,7 @@
 - :mod:`.ranking`: the monthly ranking 月评比 (computed and stored) and period results;
 - :mod:`.targets`: targets 目标 (values over the data, evaluations) and tasks 任务;
 - :mod:`.reviews`: the counties and their 季观摩 / 半年考核 scores.
+- :mod:`.reports`: the reads of the supervision reports (``projects/reports.py`` renders them).
 
 The names of :mod:`.projects` are re-exported here (``selectors.project_get``).
 """
