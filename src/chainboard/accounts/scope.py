@@ -207,10 +207,15 @@ def supply_firm_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     return base | unknown_here
 
 
+#: Run stages everyone may see (with their own firms' rows only): 公示中, 复核中 and 已发布.
+OPEN_RUN_STAGES = ("publicity", "review", "published")
+
+
 def evaluation_run_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
-    """Published evaluation runs for everyone; the city level also sees the unpublished runs of
-    their region subtree (all of them without a region)."""
-    published = Q(**{f"{prefix}published": True})
+    """Published runs and runs in 公示/复核 for everyone (results stay limited to the firms they
+    see: a firm user its own row); the city level also sees the drafts of their region subtree
+    (all of them without a region)."""
+    published = Q(**{f"{prefix}published": True}) | Q(**{f"{prefix}stage__in": OPEN_RUN_STAGES})
     u = _user(user)
     if u is None:
         return NOTHING
@@ -234,6 +239,12 @@ def job_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
         return Q()
     same_scope = Q(**{f"{prefix}scope_key": scope_key(u)}) | Q(**{f"{prefix}scope_key": ""})
     return Q(**{f"{prefix}started_by": u}) & same_scope
+
+
+def objection_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """异议 a user may see: those of the firms they see, in runs they see (a firm user only its
+    own firm's; a county officer those of the county's firms; the city level all)."""
+    return enterprise_q(user, f"{prefix}enterprise__") & evaluation_run_q(user, f"{prefix}run__")
 
 
 # --- capabilities: what a user may do ---------------------------------------------------------
@@ -378,6 +389,24 @@ def can_publish_evaluation(user: User | AnonymousUser | None, run: Any) -> bool:
     return u is not None and can_run_evaluation(u) and _region_within(u, run.scope_region)
 
 
+def can_file_objection(user: User | AnonymousUser | None, enterprise: Enterprise) -> bool:
+    """File an 异议 against a 亩均 result in 公示: the firm's own enterprise user only (the run's
+    stage and deadline are checked by the service)."""
+    u = _user(user)
+    return (
+        u is not None
+        and u.role == Role.ENTERPRISE
+        and bool(u.scope_enterprise_id)
+        and u.scope_enterprise_id == enterprise.pk
+    )
+
+
+def can_review_objection(user: User | AnonymousUser | None, run: Any) -> bool:
+    """Answer the 异议 of a run in 复核 (and correct the firm's figures): the evaluating office,
+    i.e. whoever may publish the run."""
+    return can_publish_evaluation(user, run)
+
+
 def can_set_tier_target(user: User | AnonymousUser | None, region: Region) -> bool:
     """Set the tier targets 梯度培育目标 of a region in their subtree."""
     u = _user(user)
@@ -488,6 +517,19 @@ def require_evaluation_publisher(user: User | AnonymousUser | None, run: Any) ->
     u = require_evaluator(user)
     if not can_publish_evaluation(u, run):
         raise OutOfScope("无权发布该评价")
+    return u
+
+
+def require_objection_filer(user: User | AnonymousUser | None, enterprise: Enterprise) -> User:
+    if not can_file_objection(user, enterprise):
+        raise OutOfScope("只有该企业的企业用户可以对本企业的评价结果提出异议")
+    return user  # type: ignore[return-value]
+
+
+def require_objection_reviewer(user: User | AnonymousUser | None, run: Any) -> User:
+    u = require_evaluator(user)
+    if not can_review_objection(u, run):
+        raise OutOfScope("无权复核该评价批次的异议")
     return u
 
 

@@ -1,6 +1,7 @@
 """/api/evaluation: runs, scoped results, a firm's results, tier candidates."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -8,8 +9,9 @@ from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from chainboard.core.errors import DomainError
-from chainboard.evaluation import selectors, services
-from chainboard.evaluation.models import EvaluationResult, EvaluationRun
+from chainboard.core.locking import stated_version
+from chainboard.evaluation import publicity, selectors, services
+from chainboard.evaluation.models import EvaluationResult, EvaluationRun, Objection
 from chainboard_analytics.evaluation import builtin_methods, load_method
 
 router = Router(tags=["evaluation 亩均评价与梯度培育"])
@@ -24,6 +26,9 @@ class EvaluationRunOut(Schema):
     method_digest: str
     inputs_hash: str
     n_firms: int
+    stage: str
+    publicity_start: dt.date | None
+    publicity_end: dt.date | None
     published: bool
     published_at: dt.datetime | None
     scope_region_id: str | None
@@ -112,10 +117,122 @@ def create_run(request: HttpRequest, payload: RunIn) -> Any:
     return Status(201 if created else 200, run)
 
 
+class PublishIn(Schema):
+    direct_reason: str = ""
+
+
+class PublicityIn(Schema):
+    end: dt.date
+
+
 @router.post("/runs/{run_id}/publish", response=EvaluationRunOut)
-def publish_run(request: HttpRequest, run_id: Path[int]) -> EvaluationRun:
+def publish_run(
+    request: HttpRequest, run_id: Path[int], payload: PublishIn | None = None
+) -> EvaluationRun:
+    """发布 a run in 复核 (all 异议 answered); a draft only with ``direct_reason``."""
     run = selectors.run_get(user=request.user, pk=run_id)
-    return services.evaluation_run_publish(actor=request.user, run=run)
+    reason = payload.direct_reason if payload is not None else ""
+    return services.evaluation_run_publish(actor=request.user, run=run, direct_reason=reason)
+
+
+@router.post("/runs/{run_id}/publicity", response=EvaluationRunOut)
+def start_publicity(request: HttpRequest, run_id: Path[int], payload: PublicityIn) -> Any:
+    """草稿 → 公示中 until ``end`` (inclusive)."""
+    run = selectors.run_get(user=request.user, pk=run_id)
+    return publicity.run_start_publicity(actor=request.user, run=run, end=payload.end)
+
+
+@router.post("/runs/{run_id}/review", response=EvaluationRunOut)
+def start_review(request: HttpRequest, run_id: Path[int]) -> Any:
+    """公示中 → 复核中, from the day after the end date."""
+    run = selectors.run_get(user=request.user, pk=run_id)
+    return publicity.run_start_review(actor=request.user, run=run)
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    size: int
+    sha256: str
+
+
+class ObjectionOut(Schema):
+    id: int
+    run_id: int
+    uscc: str
+    name: str
+    reason: str
+    status: str
+    klass_filed: str
+    klass_answered: str
+    answer: str
+    created_at: dt.datetime
+    answered_at: dt.datetime | None
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_uscc(obj: Objection) -> str:
+        return obj.enterprise.uscc
+
+    @staticmethod
+    def resolve_name(obj: Objection) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_attachments(obj: Objection) -> list[Any]:
+        return list(obj.attachments.all())
+
+
+class ObjectionIn(Schema):
+    uscc: str
+    reason: str
+
+
+class AnswerIn(Schema):
+    outcome: str
+    answer: str
+    figures: dict[str, Decimal | None] | None = None
+    version: int | None = None
+
+
+@router.get("/runs/{run_id}/objections", response=list[ObjectionOut])
+@paginate(PageNumberPagination, page_size=100)
+def list_objections(request: HttpRequest, run_id: Path[int]) -> Any:
+    """The run's 异议 the user may see (a firm user: its own)."""
+    run = selectors.run_get(user=request.user, pk=run_id)
+    return selectors.objection_list(user=request.user, run=run).order_by("created_at", "pk")
+
+
+@router.post("/runs/{run_id}/objections", response={201: ObjectionOut})
+def file_objection(request: HttpRequest, run_id: Path[int], payload: ObjectionIn) -> Any:
+    """A firm user's 异议 (attachments: through the web form)."""
+    run = selectors.run_get(user=request.user, pk=run_id)
+    result = selectors.result_get(user=request.user, run=run, uscc=payload.uscc)
+    objection = publicity.objection_file(
+        actor=request.user, run=run, enterprise=result.enterprise, reason=payload.reason
+    )
+    return Status(201, objection)
+
+
+@router.get("/objections/{objection_id}", response=ObjectionOut)
+def get_objection(request: HttpRequest, objection_id: Path[int]) -> Objection:
+    return selectors.objection_get(user=request.user, pk=objection_id)
+
+
+@router.post("/objections/{objection_id}/answer", response=ObjectionOut)
+def answer_objection(request: HttpRequest, objection_id: Path[int], payload: AnswerIn) -> Any:
+    """维持 (``upheld``) or 更正 (``corrected`` with ``figures`` and the figures' ``version``)."""
+    objection = selectors.objection_get(user=request.user, pk=objection_id)
+    corrected = payload.outcome == "corrected"
+    return publicity.objection_answer(
+        actor=request.user,
+        objection=objection,
+        outcome=payload.outcome,
+        answer=payload.answer,
+        figures=payload.figures,
+        expected_version=stated_version(payload.version) if corrected else None,
+    )
 
 
 @router.get("/runs/{run_id}/results", response=list[ResultOut])

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from chainboard.core.errors import DomainError
 from chainboard.core.pdf import render_pdf, svg_open
 from chainboard.evaluation import selectors
 from chainboard.evaluation.charts import CLASS_COLORS, OTHER
-from chainboard.evaluation.models import EvaluationRun
+from chainboard.evaluation.models import EvaluationRun, RunStage
 from chainboard_analytics.evaluation import MuMethod
 
 
@@ -43,7 +44,15 @@ def _svg_stack(rows: list[dict[str, Any]], classes: list[str]) -> str:
     return "".join(parts)
 
 
+def require_bulletin(run: EvaluationRun) -> None:
+    """A 公告 exists for a published run, or as a 公示稿 of a run in 公示/复核; never for a draft."""
+    if run.stage == RunStage.DRAFT:
+        raise DomainError("草稿不能生成公告：请先开始公示（生成公示稿）或发布")
+
+
 def render_bulletin(*, run: EvaluationRun, user: Any, method: MuMethod) -> bytes:
+    """The 公告 PDF; during 公示/复核 it is marked 公示稿 with the period and how to object."""
+    require_bulletin(run)
     results = selectors.result_list(user=user, run=run)
     classes = method.class_order()
     shown = classes + (

@@ -251,7 +251,9 @@ def demo_step(*, stdout: Any) -> None:
             run, _ = services.evaluation_run_create(
                 actor=actor, year=year, method=load_method(name)
             )
-            services.evaluation_run_publish(actor=actor, run=run)
+            services.evaluation_run_publish(
+                actor=actor, run=run, direct_reason="示例数据，未经公示直接发布"
+            )
             runs.append(run)
     stdout.write(
         f"evaluation: 梯度指标 {n_profiles} 行，园区设计中心 {n_centres} 个，"

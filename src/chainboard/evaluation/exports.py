@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from django.utils.timezone import localtime
 
 from chainboard_analytics.evaluation import MuMethod
 from chainboard_analytics.exports import Kind, Workbook, frame_columns, frame_rows, write_csv
@@ -158,3 +159,108 @@ def tier_frame(
         for r in cands.itertuples(index=False)
     ]
     return pd.DataFrame(rows)
+
+
+KINDS.update(
+    {
+        "异议编号": "int",
+        "附件数": "int",
+        "原排名": "int",
+        "新排名": "int",
+        "异议理由": "wrap",
+        "答复意见": "wrap",
+    }
+)
+
+
+def objection_frame(objections: Iterable[Any]) -> pd.DataFrame:
+    """One row per 异议: firm, reason, attachments, outcome, answer, who/when, class before/after."""
+    rows = [
+        {
+            "异议编号": o.pk,
+            "统一社会信用代码": o.enterprise.uscc,
+            "企业名称": o.enterprise.name,
+            "区县": o.enterprise.region.name,
+            "提出时间": localtime(o.created_at).strftime("%Y-%m-%d %H:%M"),
+            "异议理由": o.reason,
+            "附件数": len(o.attachments.all()),
+            "状态": o.get_status_display(),
+            "答复意见": o.answer,
+            "答复人": o.answered_by.get_username() if o.answered_by else "",
+            "答复时间": localtime(o.answered_at).strftime("%Y-%m-%d %H:%M")
+            if o.answered_at
+            else "",
+            "提出时等级": o.klass_filed,
+            "答复后等级": o.klass_answered,
+        }
+        for o in objections
+    ]
+    return pd.DataFrame(rows, columns=OBJECTION_COLUMNS)
+
+
+OBJECTION_COLUMNS = [
+    "异议编号",
+    "统一社会信用代码",
+    "企业名称",
+    "区县",
+    "提出时间",
+    "异议理由",
+    "附件数",
+    "状态",
+    "答复意见",
+    "答复人",
+    "答复时间",
+    "提出时等级",
+    "答复后等级",
+]
+
+
+def class_change_frame(changes: Iterable[Any]) -> pd.DataFrame:
+    """Every firm whose class a re-scoring in 复核 changed."""
+    rows = [
+        {
+            "异议编号": c.rescore.objection_id,
+            "重新评分时间": localtime(c.rescore.created_at).strftime("%Y-%m-%d %H:%M"),
+            "统一社会信用代码": c.enterprise.uscc,
+            "企业名称": c.enterprise.name,
+            "评价分组": c.group,
+            "原等级": c.klass_before,
+            "新等级": c.klass_after,
+            "原总得分": c.total_before,
+            "新总得分": c.total_after,
+            "原排名": c.rank_before,
+            "新排名": c.rank_after,
+        }
+        for c in changes
+    ]
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    for col in ("异议编号", "原排名", "新排名"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+CHANGE_COLUMNS = [
+    "异议编号",
+    "重新评分时间",
+    "统一社会信用代码",
+    "企业名称",
+    "评价分组",
+    "原等级",
+    "新等级",
+    "原总得分",
+    "新总得分",
+    "原排名",
+    "新排名",
+]
+
+
+def write_objections(objections: pd.DataFrame, changes: pd.DataFrame, path: Path) -> Path:
+    """The 异议 report workbook: sheet 异议 and sheet 等级变化."""
+    with Workbook(path, constant_memory=True) as book:
+        book.sheet("异议", frame_columns(objections, KINDS, numbers="num2"), freeze_cols=3).rows(
+            frame_rows(objections)
+        )
+        book.sheet("等级变化", frame_columns(changes, KINDS, numbers="num2"), freeze_cols=4).rows(
+            frame_rows(changes)
+        )
+    return path

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from chainboard.core.locking import Versioned
@@ -16,12 +18,25 @@ from chainboard.enterprises.models import Enterprise, QualificationKind, Qualifi
 from chainboard.geo.models import Region
 
 
+class RunStage(models.TextChoices):
+    """草稿 → 公示中 → 复核中 → 已发布 (docs/evaluation.md "公示、异议与复核")."""
+
+    DRAFT = "draft", "草稿"
+    PUBLICITY = "publicity", "公示中"
+    REVIEW = "review", "复核中"
+    PUBLISHED = "published", "已发布"
+
+
 class EvaluationRun(BaseModel):
-    """One run of a 亩均 method over one year's figures; never changed after it is computed.
+    """One run of a 亩均 method over one year's figures.
 
     The same method file (``method_digest``) over the same inputs (``inputs_hash``) in the same
-    scope gives back the existing run instead of a second copy. Publishing a run supersedes the
-    run published before it for the same method, year and scope (both rows stay).
+    scope gives back the existing run instead of a second copy. A run goes 草稿 → 公示中 (firms
+    see their own result and may object until ``publicity_end``, inclusive) → 复核中 (the office
+    answers each 异议; a correction re-scores the run, see :class:`Rescore`) → 已发布. Publishing a
+    run supersedes the run published before it for the same method, year and scope (both rows
+    stay; the superseded one keeps stage 已发布 with ``published`` false). Every change of stage
+    is a history row with its user, time and reason.
     """
 
     method_id = models.CharField("评价办法", max_length=64)
@@ -49,6 +64,13 @@ class EvaluationRun(BaseModel):
         verbose_name="发起人",
     )
     n_firms = models.PositiveIntegerField("参评企业数", default=0)
+    stage = models.CharField(
+        "状态", max_length=16, choices=RunStage.choices, default=RunStage.DRAFT
+    )
+    publicity_start = models.DateField("公示开始日期", null=True, blank=True)
+    publicity_end = models.DateField(
+        "公示截止日期", null=True, blank=True, help_text="含当日，至当日24时"
+    )
     published = models.BooleanField("已发布", default=False)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     superseded_by = models.ForeignKey(
@@ -70,10 +92,33 @@ class EvaluationRun(BaseModel):
                 name="evaluation_run_unique_inputs",
                 violation_error_message="相同办法、相同数据的评价已存在",
             ),
+            models.CheckConstraint(
+                condition=Q(published=False) | Q(stage=RunStage.PUBLISHED),
+                name="evaluation_run_published_stage",
+                violation_error_message="已发布的批次状态必须为“已发布”",
+            ),
+            models.CheckConstraint(
+                condition=Q(publicity_end__isnull=True)
+                | Q(publicity_start__isnull=True)
+                | Q(publicity_end__gte=F("publicity_start")),
+                name="evaluation_run_publicity_dates",
+                violation_error_message="公示截止日期不能早于开始日期",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year}年度 {self.method_title} #{self.pk}"
+
+    @property
+    def stage_label(self) -> str:
+        if self.superseded_by_id:
+            return "已被替代"
+        return str(RunStage(self.stage).label)
+
+    @property
+    def is_draft_for_comment(self) -> bool:
+        """公示稿: the results shown in 公示 and 复核 are not yet in force."""
+        return self.stage in (RunStage.PUBLICITY, RunStage.REVIEW)
 
     @property
     def scope_label(self) -> str:
@@ -101,6 +146,7 @@ class EvaluationResult(models.Model):
     indicators = models.JSONField("指标明细", default=list)
     flags = models.JSONField("数据缺失标记", default=list)
     explanation = models.TextField("等级说明", blank=True)
+    history = HistoricalRecords(verbose_name="评价结果变更记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "亩均评价结果"
@@ -333,3 +379,161 @@ class ClassPolicy(Versioned, BaseModel):
 
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+# --- 公示 / 异议 / 复核 -------------------------------------------------------------------------
+
+
+class ObjectionStatus(models.TextChoices):
+    PENDING = "pending", "待答复"
+    UPHELD = "upheld", "已答复-维持"
+    CORRECTED = "corrected", "已答复-更正"
+
+
+class Objection(BaseModel):
+    """A firm's 异议 against its result in a run in 公示, and the office's answer in 复核."""
+
+    run = models.ForeignKey(
+        EvaluationRun, models.PROTECT, related_name="objections", verbose_name="评价批次"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, models.PROTECT, related_name="objections", verbose_name="企业"
+    )
+    reason = models.TextField("异议理由", max_length=2000)
+    status = models.CharField(
+        "状态", max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.PENDING
+    )
+    klass_filed = models.CharField("提出时等级", max_length=8, blank=True)
+    klass_answered = models.CharField("答复后等级", max_length=8, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="提出人",
+    )
+    answer = models.TextField("答复意见", max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="答复人",
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    history = HistoricalRecords(verbose_name="异议变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评价异议"
+        ordering = ["run_id", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "enterprise"],
+                name="objection_one_per_firm_and_run",
+                violation_error_message="本企业已对该评价批次提出过异议",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ObjectionStatus.PENDING, answered_at__isnull=True)
+                | (
+                    ~Q(status=ObjectionStatus.PENDING)
+                    & Q(answered_at__isnull=False)
+                    & ~Q(answer="")
+                ),
+                name="objection_answer_complete",
+                violation_error_message="已答复的异议必须有答复意见和答复时间",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"异议#{self.pk}"
+
+
+def _attachment_path(instance: Any, filename: str) -> str:
+    """A random stored name: the uploaded name is never part of a path."""
+    return f"objections/{instance.objection.run_id}/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class ObjectionAttachment(models.Model):
+    """A file attached to an 异议 (checked by ``imports.guard.check_attachment``; always
+    downloaded as an attachment, never shown inline)."""
+
+    objection = models.ForeignKey(
+        Objection, models.CASCADE, related_name="attachments", verbose_name="异议"
+    )
+    file = models.FileField("文件", upload_to=_attachment_path, max_length=200)
+    name = models.CharField("原文件名", max_length=120)
+    kind = models.CharField("类型", max_length=8)
+    size = models.PositiveIntegerField("大小(字节)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "异议附件"
+        ordering = ["objection_id", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rescore(models.Model):
+    """One re-scoring of a run after a correction in 复核: who, when, why, what changed."""
+
+    run = models.ForeignKey(
+        EvaluationRun, models.CASCADE, related_name="rescores", verbose_name="评价批次"
+    )
+    objection = models.ForeignKey(
+        Objection,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rescores",
+        verbose_name="异议",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    created_at = models.DateTimeField("重新评分时间", auto_now_add=True)
+    reason = models.TextField("原因")
+    groups = models.JSONField("重新评分的分组", default=list)
+    inputs_hash_before = models.CharField("原输入数据SHA-256", max_length=64)
+    inputs_hash_after = models.CharField("新输入数据SHA-256", max_length=64)
+    n_results_changed = models.PositiveIntegerField("结果有变化的企业数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "复核重新评分记录"
+        ordering = ["run_id", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"重新评分#{self.pk}"
+
+
+class ClassChange(models.Model):
+    """A firm whose class a re-scoring changed (before → after)."""
+
+    rescore = models.ForeignKey(
+        Rescore, models.CASCADE, related_name="changes", verbose_name="重新评分"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, models.CASCADE, related_name="+", verbose_name="企业"
+    )
+    group = models.CharField("评价分组", max_length=32)
+    klass_before = models.CharField("原等级", max_length=8)
+    klass_after = models.CharField("新等级", max_length=8)
+    total_before = models.FloatField("原总得分", null=True, blank=True)
+    total_after = models.FloatField("新总得分", null=True, blank=True)
+    rank_before = models.PositiveIntegerField("原排名", null=True, blank=True)
+    rank_after = models.PositiveIntegerField("新排名", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "复核等级变化"
+        ordering = ["rescore_id", "group", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.klass_before}→{self.klass_after}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from chainboard.accounts.scope import (
     enterprise_q,
     evaluation_run_q,
+    objection_q,
     parks_visible,
     regions_visible,
 )
@@ -25,7 +26,16 @@ from chainboard.enterprises.models import (
     QualificationKind,
 )
 from chainboard.evaluation.inputs import evaluated_firms, held_titles, tier_inputs
-from chainboard.evaluation.models import ClassPolicy, EvaluationResult, EvaluationRun, TierTarget
+from chainboard.evaluation.models import (
+    ClassChange,
+    ClassPolicy,
+    EvaluationResult,
+    EvaluationRun,
+    Objection,
+    ObjectionStatus,
+    RunStage,
+    TierTarget,
+)
 from chainboard.geo.models import Region
 from chainboard_analytics.evaluation import check_tiers, load_criteria
 from chainboard_analytics.evaluation.policy import PolicyEffect, net_effect, policy_effects
@@ -355,3 +365,61 @@ def run_policy_effects(
         )
         for r in results
     }
+
+
+# --- 公示 / 异议 / 复核 -------------------------------------------------------------------------
+
+
+def objection_list(*, user: Any, run: EvaluationRun | None = None) -> QuerySet[Objection]:
+    """The 异议 the user may see (a firm user its own firm's), of ``run`` if given."""
+    qs = Objection.objects.filter(objection_q(user))
+    if run is not None:
+        qs = qs.filter(run=run)
+    return qs.select_related(
+        "run", "enterprise", "enterprise__region", "filed_by", "answered_by"
+    ).prefetch_related("attachments")
+
+
+def objection_get(*, user: Any, pk: int) -> Objection:
+    objection = objection_list(user=user).filter(pk=pk).first()
+    if objection is None:
+        raise NotFound("异议不存在或不在您的管辖范围")
+    return objection
+
+
+def firm_objection(*, user: Any, run: EvaluationRun, enterprise: Enterprise) -> Objection | None:
+    return objection_list(user=user, run=run).filter(enterprise=enterprise).first()
+
+
+def objection_counts(objections: QuerySet[Objection]) -> dict[str, int]:
+    counts = dict(objections.order_by().values_list("status").annotate(n=Count("pk")))
+    return {s.value: counts.get(s.value, 0) for s in ObjectionStatus}
+
+
+def class_changes(*, user: Any, run: EvaluationRun) -> QuerySet[ClassChange]:
+    """Firms (that the user sees) whose class a re-scoring in 复核 changed, oldest first."""
+    return (
+        ClassChange.objects.filter(rescore__run=run)
+        .filter(enterprise_q(user, "enterprise__"))
+        .select_related("rescore", "rescore__objection", "enterprise", "enterprise__region")
+        .order_by("rescore__created_at", "rescore_id", "group", "pk")
+    )
+
+
+def run_transitions(run: EvaluationRun) -> list[dict[str, Any]]:
+    """Every change of the run's stage (and its creation): stage, who, when, why."""
+    out: list[dict[str, Any]] = []
+    last = None
+    for h in run.history.order_by("history_date", "history_id").select_related("history_user"):
+        if h.stage != last:
+            out.append(
+                {
+                    "stage": h.stage,
+                    "label": RunStage(h.stage).label,
+                    "user": h.history_user,
+                    "at": h.history_date,
+                    "reason": h.history_change_reason or "",
+                }
+            )
+            last = h.stage
+    return out

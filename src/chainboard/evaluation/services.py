@@ -20,9 +20,16 @@ from chainboard.accounts.scope import (
 from chainboard.accounts.services import security_event_record
 from chainboard.core.errors import DomainError
 from chainboard.core.history import set_history
-from chainboard.core.locking import merge_edit, save_edit
+from chainboard.core.locking import lock, merge_edit, save_edit
 from chainboard.evaluation.inputs import evaluated_firms, inputs_hash, mu_inputs
-from chainboard.evaluation.models import ClassPolicy, EvaluationResult, EvaluationRun, TierTarget
+from chainboard.evaluation.models import (
+    ClassPolicy,
+    EvaluationResult,
+    EvaluationRun,
+    ObjectionStatus,
+    RunStage,
+    TierTarget,
+)
 from chainboard.geo.models import Region
 from chainboard_analytics.evaluation import MuMethod, evaluate_mu
 from chainboard_analytics.evaluation.scoring import BenchmarkError
@@ -97,6 +104,47 @@ def _no_progress(done: int, total: int, phase: str) -> None:
     return None
 
 
+def reference_inputs(*, firms: Any, method: MuMethod, year: int) -> pd.DataFrame | None:
+    """Last year's firms when a benchmark is a mean of last year's figures (淮安), else None."""
+    if not method.needs_reference:
+        return None
+    reference = mu_inputs(firms=firms, year=year - 1)
+    if reference.empty:
+        raise DomainError(f"评价办法以上年度平均值为基准值，但{year - 1}年度没有企业年度指标")
+    return reference.drop(columns="enterprise_id")
+
+
+def run_inputs_hash(frame: pd.DataFrame, reference: pd.DataFrame | None) -> str:
+    """SHA-256 of a run's inputs: the firm-year table (and last year's, when the method uses it)."""
+    digest = inputs_hash(frame)
+    if reference is not None:
+        digest = hashlib.sha256(f"{digest}:{inputs_hash(reference)}".encode()).hexdigest()
+    return digest
+
+
+def score_frame(
+    *,
+    frame: pd.DataFrame,
+    method: MuMethod,
+    year: int,
+    scope: Region | None,
+    reference: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Score the input table of a run (``mu_inputs`` rows): the one call a new run and a
+    re-scoring in 复核 (:mod:`chainboard.evaluation.publicity`) share."""
+    previous = _previous_classes(run_scope=scope, method=method, year=year)
+    try:
+        return evaluate_mu(
+            frame.drop(columns="enterprise_id"),
+            method,
+            year=year,
+            previous=previous,
+            reference=reference,
+        )
+    except BenchmarkError as exc:
+        raise DomainError(str(exc)) from exc
+
+
 @transaction.atomic
 def evaluation_run_create(
     *,
@@ -116,14 +164,8 @@ def evaluation_run_create(
     frame = mu_inputs(firms=evaluated_firms(user), year=year)
     if frame.empty:
         raise DomainError(f"{year}年度没有可评价的企业年度指标")
-    digest = inputs_hash(frame)
-    reference = None
-    if method.needs_reference:  # a benchmark is a mean of last year's figures (淮安)
-        reference = mu_inputs(firms=evaluated_firms(user), year=year - 1)
-        if reference.empty:
-            raise DomainError(f"评价办法以上年度平均值为基准值，但{year - 1}年度没有企业年度指标")
-        reference = reference.drop(columns="enterprise_id")
-        digest = hashlib.sha256(f"{digest}:{inputs_hash(reference)}".encode()).hexdigest()
+    reference = reference_inputs(firms=evaluated_firms(user), method=method, year=year)
+    digest = run_inputs_hash(frame, reference)
     scope = user.scope_region
     existing = EvaluationRun.objects.filter(
         method_digest=method.digest, year=year, inputs_hash=digest, scope_region=scope
@@ -131,17 +173,7 @@ def evaluation_run_create(
     if existing is not None:
         return existing, False
     progress(1, 3, f"计算{len(frame)}家企业的得分与等级")
-    previous = _previous_classes(run_scope=scope, method=method, year=year)
-    try:
-        out = evaluate_mu(
-            frame.drop(columns="enterprise_id"),
-            method,
-            year=year,
-            previous=previous,
-            reference=reference,
-        )
-    except BenchmarkError as exc:
-        raise DomainError(str(exc)) from exc
+    out = score_frame(frame=frame, method=method, year=year, scope=scope, reference=reference)
     ids = dict(zip(frame["uscc"], frame["enterprise_id"], strict=True))
     run = EvaluationRun(
         method_id=method.id,
@@ -165,11 +197,38 @@ def evaluation_run_create(
 
 
 @transaction.atomic
-def evaluation_run_publish(*, actor: Any, run: EvaluationRun) -> EvaluationRun:
-    """Publish ``run``; the run published before it (same method, year, scope) is superseded."""
+def evaluation_run_publish(
+    *, actor: Any, run: EvaluationRun, direct_reason: str = ""
+) -> EvaluationRun:
+    """Publish ``run`` (发布); the run published before it (same method, year, scope) is
+    superseded.
+
+    A run is published from 复核 once every 异议 is answered. A draft is published directly
+    only with ``direct_reason`` (e.g. re-entering an earlier year's results that were publicised
+    elsewhere, the demo); the reason is kept in the run's history. A run in 公示 cannot be
+    published: the firms' time to object has not run out.
+    """
     user = require_evaluation_publisher(actor, run)
+    lock(EvaluationRun, run.pk)
+    run.refresh_from_db()
     if run.published:
         return run
+    direct_reason = direct_reason.strip()
+    if run.stage == RunStage.PUBLISHED:
+        raise DomainError(f"该批次已被批次#{run.superseded_by_id}替代，不能再次发布")
+    if run.stage == RunStage.PUBLICITY:
+        raise DomainError(
+            f"公示期至{run.publicity_end:%Y-%m-%d}（含当日）止，须期满进入复核、答复全部异议后发布"
+        )
+    if run.stage == RunStage.DRAFT and not direct_reason:
+        raise DomainError(
+            "草稿须先公示、复核后发布；直接发布（如补录已在别处公示过的往年结果）须说明理由",
+            fields={"direct_reason": "必填"},
+        )
+    if run.stage == RunStage.REVIEW:
+        pending = run.objections.filter(status=ObjectionStatus.PENDING).count()
+        if pending:
+            raise DomainError(f"尚有 {pending} 份异议未答复，答复全部异议后才能发布")
     for old in EvaluationRun.objects.select_for_update().filter(
         method_id=run.method_id, year=run.year, scope_region=run.scope_region, published=True
     ):
@@ -178,8 +237,9 @@ def evaluation_run_publish(*, actor: Any, run: EvaluationRun) -> EvaluationRun:
         set_history(old, user, f"被批次#{run.pk}替代")
         old.save()
     run.published = True
+    run.stage = RunStage.PUBLISHED
     run.published_at = timezone.now()
-    set_history(run, user, "发布")
+    set_history(run, user, f"直接发布（未经公示）：{direct_reason}" if direct_reason else "发布")
     run.save()
     security_event_record(
         "publish", user=user, target=f"评价批次#{run.pk}", detail=f"{run.year}年亩均评价发布"

@@ -34,6 +34,8 @@ def evaluation_run(context: Any, job_id: int) -> str:
 def bulletin_filename(run: Any) -> str:
     method = load_method(f"run-{run.pk}.yaml", text=run.method_text)
     short = method.title.split("（")[0].split("(")[0].strip() or method.title
+    if run.is_draft_for_comment:
+        return f"亩均评价公示稿-{run.year}年-{short}.pdf"
     return f"亩均评价公告-{run.year}年-{short}.pdf"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from chainboard.accounts.scope import (
     can_edit_class_policy,
+    can_file_objection,
     can_publish_evaluation,
     can_run_evaluation,
     can_see_overviews,
@@ -26,13 +28,15 @@ from chainboard.accounts.services import security_event_record
 from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound
 from chainboard.enterprises.models import QualificationKind
-from chainboard.evaluation import charts, exports, selectors, services, tasks
+from chainboard.evaluation import charts, exports, publicity, selectors, services, tasks
+from chainboard.evaluation.bulletin import require_bulletin
 from chainboard.evaluation.models import EvaluationRun
 from chainboard.industries.models import IndustryCode
 from chainboard.jobs.services import job_start
 from chainboard_analytics.evaluation import MuMethod, builtin_methods, load_method
 
 PAGE_SIZE = 50
+PUBLICITY_DAYS = 7  # the end date the 开始公示 form proposes: a week from today
 STATUS_LABELS = {"qualifies": "符合条件", "close": "接近", "missing": "数据不足", "far": "差距较大"}
 MOVE_LABELS = {"up": "↑ 升级", "down": "↓ 降级", "same": "持平", "new": "新参评", "special": "—"}
 
@@ -97,9 +101,18 @@ def run_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """发布 a run in 复核 (all 异议 answered); a refused rule is shown on the run page."""
     run = _run_or_404(request, pk)
-    services.evaluation_run_publish(actor=request.user, run=run)
-    messages.success(request, _("已发布"))
+    try:
+        services.evaluation_run_publish(
+            actor=request.user, run=run, direct_reason=request.POST.get("direct_reason", "")
+        )
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已发布"))
     return redirect("evaluation:run", pk=run.pk)
 
 
@@ -152,8 +165,22 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "has_previous": any(p for p, _ in matrix),
         "tops": tops,
         "can_publish": can_publish_evaluation(request.user, run) and not run.published,
+        **_publicity_context(request, run),
     }
     return render(request, "evaluation/run.html", context)
+
+
+def _publicity_context(request: HttpRequest, run: EvaluationRun) -> dict[str, Any]:
+    """公示/复核 state of the run page: stage history, objection counts, what may be done now."""
+    objections = selectors.objection_list(user=request.user, run=run)
+    counts = selectors.objection_counts(objections)
+    return {
+        "transitions": selectors.run_transitions(run),
+        "objection_counts": counts,
+        "n_objections": sum(counts.values()),
+        "objections_open": publicity.objections_open(run),
+        "default_end": timezone.localdate() + timedelta(days=PUBLICITY_DAYS),
+    }
 
 
 def _short_industry(name: str) -> str:
@@ -216,6 +243,11 @@ def firm_card(request: HttpRequest, pk: int, uscc: str) -> HttpResponse:
             "net": net,
             "move_label": MOVE_LABELS.get(result.move, ""),
             "ratio": method.scoring == "ratio",
+            "objection": selectors.firm_objection(
+                user=request.user, run=run, enterprise=result.enterprise
+            ),
+            "objections_open": publicity.objections_open(run),
+            "can_object": can_file_objection(request.user, result.enterprise),
         },
     )
 
@@ -228,7 +260,24 @@ def firm(request: HttpRequest, uscc: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     results = selectors.firm_results(user=request.user, uscc=uscc)
-    return render(request, "evaluation/firm.html", {"firm": enterprise, "results": results})
+    objections = {
+        o.run_id: o
+        for o in selectors.objection_list(user=request.user).filter(enterprise=enterprise)
+    }
+    rows = [
+        {
+            "r": r,
+            "objection": objections.get(r.run_id),
+            "open": publicity.objections_open(r.run),
+        }
+        for r in results
+    ]
+    context = {
+        "firm": enterprise,
+        "rows": rows,
+        "can_object": can_file_objection(request.user, enterprise),
+    }
+    return render(request, "evaluation/firm.html", context)
 
 
 def _short(method: MuMethod) -> str:
@@ -248,7 +297,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponseBase:
         exports.result_frame_from_rows(results, method, effects=effects),
         exports.temp_path(".xlsx"),
     )
-    state = "发布" if run.published else "草稿"
+    state = "发布" if run.published else ("公示稿" if run.is_draft_for_comment else run.stage_label)
     name = f"亩均评价-{run.year}年-{_short(method)}-{state}.xlsx"
     security_event_record("export", request=request, target=f"评价批次#{run.pk}", detail=name)
     return download(path, name)
@@ -260,6 +309,11 @@ def run_bulletin(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Start the 评价公告 PDF as a background job; the job page offers the download."""
     run = _run_or_404(request, pk)
     user: Any = request.user
+    try:
+        require_bulletin(run)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:run", pk=run.pk)
     job = job_start(
         actor=user,
         task=tasks.evaluation_bulletin,

@@ -435,3 +435,88 @@ def _grow_sheet(sheet: Extent, row: int, column: int, limits: Limits) -> None:
         sheet.rows, sheet.columns = max(sheet.rows, row), max(sheet.columns, column)
         if sheet.area > limits.max_cells:
             raise _too_big(sheet.rows, sheet.columns, limits, "工作表中的数据")
+
+
+# ------------------------------------------------------------------------- attachments (异议)
+
+#: Attachment types accepted with 异议 (and the like): suffix → what the first bytes must be.
+ATTACHMENT_KINDS = {
+    "pdf": "PDF 文件",
+    "png": "PNG 图片",
+    "jpg": "JPEG 图片",
+    "jpeg": "JPEG 图片",
+    "docx": "Word 文档",
+    "xlsx": "Excel 工作簿",
+    "doc": "Word 97-2003 文档",
+    "xls": "Excel 97-2003 工作簿",
+}
+_OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def attachment_name(name: str, max_length: int = 100) -> str:
+    """The uploaded file name as it may be shown and offered for download: no folders (``/`` or
+    ``\\``), no control characters, at most ``max_length`` characters (the suffix kept)."""
+    base = _CONTROL.sub("", name.replace("\\", "/").rsplit("/", 1)[-1]).strip().lstrip(".")
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    suffix = suffix[:8]
+    keep = max(max_length - len(suffix) - 1, 1)
+    return (stem[:keep] or "附件") + (f".{suffix}" if suffix else "")
+
+
+def check_attachment(stream: Any, name: str, size: int, *, max_bytes: int, limits: Limits) -> str:
+    """Refuse a hostile or unexpected attachment; return its kind (the lower-case suffix).
+
+    Accepted: PDF, PNG, JPEG, Word/Excel (.docx/.xlsx and the 97-2003 .doc/.xls). The suffix must
+    be one of these and the first bytes must match it (an HTML page renamed ``.pdf`` or ``.png``
+    is refused); .docx/.xlsx also pass the zip checks of an import (entry count, inflated size
+    read in chunks with a running cap, compression ratio) and must hold their main part. The size
+    is at most ``max_bytes`` and not 0. ``stream`` is a seekable binary file, read from the start.
+    """
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in ATTACHMENT_KINDS:
+        allowed = "、".join(sorted({k.upper() for k in ATTACHMENT_KINDS} - {"JPEG"}))
+        raise FileRefused(f"不支持的附件类型“.{suffix}”，只接受 {allowed}")
+    if size == 0:
+        raise FileRefused("附件为空")
+    if size > max_bytes:
+        raise FileRefused(f"附件大小 {megabytes(size)} 超过上限 {megabytes(max_bytes)}")
+    stream.seek(0)
+    head = stream.read(16)
+    stream.seek(0)
+    expected = ATTACHMENT_KINDS[suffix]
+    ok = {
+        "pdf": head.startswith(b"%PDF-"),
+        "png": head.startswith(b"\x89PNG\r\n\x1a\n"),
+        "jpg": head.startswith(b"\xff\xd8\xff"),
+        "jpeg": head.startswith(b"\xff\xd8\xff"),
+        "docx": head.startswith(ZIP_MAGIC),
+        "xlsx": head.startswith(ZIP_MAGIC),
+        "doc": head.startswith(OLE_MAGIC),
+        "xls": head.startswith(OLE_MAGIC),
+    }[suffix]
+    if not ok:
+        raise FileRefused(f"文件内容不是{expected}（扩展名与内容不符）")
+    if suffix in _OOXML_PART:
+        _check_ooxml(stream, _OOXML_PART[suffix], expected, limits)
+    stream.seek(0)
+    return "jpg" if suffix == "jpeg" else suffix
+
+
+def _check_ooxml(stream: Any, part: str, expected: str, limits: Limits) -> None:
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            entries = archive.infolist()
+            _check_directory(entries, limits)
+            names = {i.filename for i in entries}
+            if "[Content_Types].xml" not in names or part not in names:
+                raise FileRefused(f"文件内容不是{expected}（压缩包中没有 {part}）")
+            inflated = 0
+            for info in entries:
+                inflated = _read_entry(archive, info, limits, inflated, None)
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise FileRefused(f"文件已损坏（{type(exc).__name__}）") from exc

@@ -185,6 +185,9 @@ CHAINBOARD_IMPORT_MAX_ZIP_RATIO = 100
 # stored uploads: kept this many days for an accepted batch (its audit trail), hours otherwise
 CHAINBOARD_UPLOAD_RETENTION_DAYS = int(os.environ.get("CHAINBOARD_UPLOAD_RETENTION_DAYS", "365"))
 CHAINBOARD_UPLOAD_DRAFT_HOURS = int(os.environ.get("CHAINBOARD_UPLOAD_DRAFT_HOURS", "24"))
+# attachments of an 异议 (imports.guard.check_attachment): per file, and files per objection
+CHAINBOARD_ATTACHMENT_MAX_BYTES = int(os.environ.get("CHAINBOARD_ATTACHMENT_MAX_MB", "10")) * MB
+CHAINBOARD_ATTACHMENT_MAX_FILES = 5
 CHAINBOARD_TEST_HOOKS = False  # the import runner's pause hook (tests only)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * MB  # form fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * MB)

@@ -35,7 +35,16 @@ class Command(BaseCommand):
         mu.add_argument("--region", help="only firms of this region code (e.g. 130528)")
         mu.add_argument("--save", action="store_true", help="store the run (needs --user)")
         mu.add_argument("--user", help="the analyst who runs it (for --save/--publish)")
-        mu.add_argument("--publish", action="store_true", help="publish the stored run")
+        mu.add_argument(
+            "--publish",
+            action="store_true",
+            help="publish the stored run directly, without 公示 (recorded with --reason)",
+        )
+        mu.add_argument(
+            "--reason",
+            default="命令行 --publish",
+            help="why the run is published without 公示 (kept in its history)",
+        )
         tiers = sub.add_parser("tiers", help="梯度培育候选名单")
         tiers.add_argument("--year", type=int, required=True)
         tiers.add_argument("--region", help="only firms of this region code")
@@ -77,7 +86,9 @@ class Command(BaseCommand):
             try:
                 run, created = services.evaluation_run_create(actor=user, year=year, method=method)
                 if opts["publish"]:
-                    services.evaluation_run_publish(actor=user, run=run)
+                    services.evaluation_run_publish(
+                        actor=user, run=run, direct_reason=opts["reason"]
+                    )
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
             self.stdout.write(
