@@ -221,6 +221,32 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
             row(1, 0, 0, 0, 0, 0, 0),
         ),
     ],
+    "can_file_objection": [
+        (
+            "宁晋 firm (the enterprise user's own)",
+            lambda u, w: scope.can_file_objection(u, w.firm),
+            row(0, 0, 0, 0, 0, 1, 0),
+        ),
+        (
+            "沙河 firm",
+            lambda u, w: scope.can_file_objection(u, w.firm_shahe),
+            row(0, 0, 0, 0, 0, 0, 0),
+        ),
+    ],
+    "can_review_objection": [
+        (
+            "a 宁晋 run",
+            lambda u, w: scope.can_review_objection(
+                u, SimpleNamespace(scope_region=w.regions["ningjin"])
+            ),
+            row(1, 1, 0, 0, 0, 0, 0),
+        ),
+        (
+            "a run of the whole instance",
+            lambda u, w: scope.can_review_objection(u, SimpleNamespace(scope_region=None)),
+            row(1, 0, 0, 0, 0, 0, 0),
+        ),
+    ],
     "can_set_tier_target": [
         (
             "沙河",

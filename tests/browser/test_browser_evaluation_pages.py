@@ -102,7 +102,9 @@ def build_city(analyst: Any) -> dict[str, Any]:
             actor=analyst, year=year, method=load_method(name)
         )
         assert created
-        runs[(year, name)] = services.evaluation_run_publish(actor=analyst, run=run)
+        runs[(year, name)] = services.evaluation_run_publish(
+            actor=analyst, run=run, direct_reason="测试：直接发布"
+        )
     return {"firms": firms, "runs": runs}
 
 

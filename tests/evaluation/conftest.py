@@ -49,7 +49,9 @@ def published(small_city, city_analyst):  # type: ignore[no-untyped-def]
     run, _ = services.evaluation_run_create(
         actor=city_analyst, year=2025, method=load_method("zhejiang")
     )
-    return services.evaluation_run_publish(actor=city_analyst, run=run)
+    return services.evaluation_run_publish(
+        actor=city_analyst, run=run, direct_reason="测试：直接发布"
+    )
 
 
 def login(user) -> Client:  # type: ignore[no-untyped-def]

@@ -105,7 +105,10 @@ def test_analyst_runs_and_publishes_from_the_web(small_city, city_analyst, run_w
     page = c.get(run_url).content.decode()
     assert "安徽式" in page and 'data-chart="chart-region"' in page
     pk = int(run_url.rstrip("/").split("/")[-1])
-    assert c.post(reverse("evaluation:publish", args=[pk])).status_code == 302
+    refused = c.post(reverse("evaluation:publish", args=[pk]), follow=True)
+    assert "草稿须先公示、复核后发布" in refused.content.decode()  # no direct publish by accident
+    direct = {"direct_reason": "测试：补录已公示的结果"}
+    assert c.post(reverse("evaluation:publish", args=[pk]), direct).status_code == 302
     api = c.post(
         "/api/evaluation/runs", {"year": 2025, "method": "anhui"}, content_type="application/json"
     )
@@ -123,7 +126,7 @@ def test_other_county_runs_404_to_read_and_403_to_publish(small_city, shahe, nin
     c = login(ningjin_analyst)
     assert c.get(reverse("evaluation:run", args=[draft.pk])).status_code == 404
     assert c.post(reverse("evaluation:publish", args=[draft.pk])).status_code == 404
-    services.evaluation_run_publish(actor=shahe_analyst, run=draft)
+    services.evaluation_run_publish(actor=shahe_analyst, run=draft, direct_reason="测试：直接发布")
     assert c.get(reverse("evaluation:run", args=[draft.pk])).status_code == 200
     refused = c.post(reverse("evaluation:publish", args=[draft.pk]))
     assert refused.status_code == 403

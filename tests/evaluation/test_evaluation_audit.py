@@ -20,7 +20,9 @@ def test_publish_is_audited(published, city_analyst) -> None:
 def test_republishing_a_published_run_records_nothing_new(published, city_analyst) -> None:
     from chainboard.evaluation import services
 
-    services.evaluation_run_publish(actor=city_analyst, run=published)
+    services.evaluation_run_publish(
+        actor=city_analyst, run=published, direct_reason="测试：直接发布"
+    )
     assert SecurityEvent.objects.filter(event=SecurityEventKind.PUBLISH).count() == 1
 
 

@@ -48,10 +48,10 @@ def test_same_inputs_give_back_the_same_run_changed_inputs_a_new_one(small_city,
 
 def test_publish_supersedes_the_previous_publication(small_city, city_analyst):
     first, _ = services.evaluation_run_create(actor=city_analyst, year=2025, method=ZJ)
-    services.evaluation_run_publish(actor=city_analyst, run=first)
+    services.evaluation_run_publish(actor=city_analyst, run=first, direct_reason="测试：直接发布")
     EnterpriseYear.objects.filter(enterprise=small_city[0], year=2025).update(tax_paid_wan_yuan=1)
     second, _ = services.evaluation_run_create(actor=city_analyst, year=2025, method=ZJ)
-    services.evaluation_run_publish(actor=city_analyst, run=second)
+    services.evaluation_run_publish(actor=city_analyst, run=second, direct_reason="测试：直接发布")
     first.refresh_from_db()
     assert second.published and not first.published and first.superseded_by == second
     assert first.history.first().history_change_reason == f"被批次#{second.pk}替代"
@@ -60,7 +60,7 @@ def test_publish_supersedes_the_previous_publication(small_city, city_analyst):
 
 def test_previous_year_class_and_move(small_city, city_analyst):
     old, _ = services.evaluation_run_create(actor=city_analyst, year=2024, method=ZJ)
-    services.evaluation_run_publish(actor=city_analyst, run=old)
+    services.evaluation_run_publish(actor=city_analyst, run=old, direct_reason="测试：直接发布")
     EnterpriseYear.objects.filter(enterprise=small_city[0], year=2025).update(
         tax_paid_wan_yuan=5000
     )
@@ -75,10 +75,10 @@ def test_only_analysts_run_and_publish(small_city, ningjin_user, firm_user, city
             services.evaluation_run_create(actor=user, year=2025, method=ZJ)
     run, _ = services.evaluation_run_create(actor=city_analyst, year=2025, method=ZJ)
     with pytest.raises(OutOfScope):
-        services.evaluation_run_publish(actor=ningjin_user, run=run)
+        services.evaluation_run_publish(actor=ningjin_user, run=run, direct_reason="测试：直接发布")
     other_city = UserFactory(username="hs", role="analyst", scope_region_id="131100")
     with pytest.raises(OutOfScope):
-        services.evaluation_run_publish(actor=other_city, run=run)
+        services.evaluation_run_publish(actor=other_city, run=run, direct_reason="测试：直接发布")
 
 
 def test_tier_targets_are_set_in_scope_with_history(city_analyst, ningjin_user, xingtai):
