@@ -223,7 +223,7 @@ def class_change_frame(changes: Iterable[Any]) -> pd.DataFrame:
             "重新评分时间": localtime(c.rescore.created_at).strftime("%Y-%m-%d %H:%M"),
             "统一社会信用代码": c.enterprise.uscc,
             "企业名称": c.enterprise.name,
-            "评价分组": c.group,
+            "评价分组": c.group_name or c.group,
             "原等级": c.klass_before,
             "新等级": c.klass_after,
             "原总得分": c.total_before,

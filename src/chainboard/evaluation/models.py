@@ -524,6 +524,7 @@ class ClassChange(models.Model):
         Enterprise, models.CASCADE, related_name="+", verbose_name="企业"
     )
     group = models.CharField("评价分组", max_length=32)
+    group_name = models.CharField("分组名称", max_length=100, blank=True)
     klass_before = models.CharField("原等级", max_length=8)
     klass_after = models.CharField("新等级", max_length=8)
     total_before = models.FloatField("原总得分", null=True, blank=True)

@@ -428,6 +428,7 @@ def run_rescore(
                 ClassChange(
                     enterprise_id=firm_id,
                     group=new.group,
+                    group_name=new.group_name,
                     klass_before=old.klass,
                     klass_after=new.klass,
                     total_before=old.total,
