@@ -55,20 +55,24 @@ def test_evaluation_run_and_bulletin_pdf_as_background_jobs(
     page.wait_for_url(f"{live_server.url}/evaluation/runs/{run.pk}/")
     assert run.n_firms == 24 and run.created_by == analyst
 
-    # --- the bulletin PDF of that run: a job too, downloaded from the job page
-    page.click("button:has-text('生成评价公告 PDF')")
+    # --- a draft has no bulletin; in 公示 its PDF is the 公示稿: a job too, downloaded from the
+    # job page
+    assert page.locator("button:has-text('生成评价公告 PDF')").count() == 0
+    page.click("button:has-text('开始公示')")
+    page.click("button:has-text('生成公示稿 PDF')")
     page.wait_for_url(f"{live_server.url}/jobs/*/")
     task_worker()
     page.wait_for_selector("#job-progress[data-status=done]", timeout=60_000)
     with page.expect_download() as info:
         page.click("#job-progress a:has-text('下载')")
     download = info.value
-    assert download.suggested_filename.startswith("亩均评价公告-2024年-")
+    assert download.suggested_filename.startswith("亩均评价公示稿-2024年-")
     body = Path(download.path()).read_bytes()
     assert body.startswith(b"%PDF")
     fonts = pdf_fonts(body)
     assert any("CJK" in name for name, _ in fonts) and all(embedded for _, embedded in fonts)
-    assert "2024年度工业企业亩均效益评价结果公告" in pdf_text(body)
+    text = pdf_text(body)
+    assert "2024年度工业企业亩均效益评价结果公示" in text and "公示稿" in text
     render_pdf_page(body, ARTIFACTS / "evaluation-bulletin-page1.png")
 
     # --- 我的任务 lists both, done

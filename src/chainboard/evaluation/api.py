@@ -117,22 +117,16 @@ def create_run(request: HttpRequest, payload: RunIn) -> Any:
     return Status(201 if created else 200, run)
 
 
-class PublishIn(Schema):
-    direct_reason: str = ""
-
-
 class PublicityIn(Schema):
     end: dt.date
 
 
 @router.post("/runs/{run_id}/publish", response=EvaluationRunOut)
-def publish_run(
-    request: HttpRequest, run_id: Path[int], payload: PublishIn | None = None
-) -> EvaluationRun:
-    """发布 a run in 复核 (all 异议 answered); a draft only with ``direct_reason``."""
+def publish_run(request: HttpRequest, run_id: Path[int], direct_reason: str = "") -> EvaluationRun:
+    """发布 a run in 复核 (all 异议 answered); a draft only with ``?direct_reason=`` (why it is
+    published without 公示, kept in its history)."""
     run = selectors.run_get(user=request.user, pk=run_id)
-    reason = payload.direct_reason if payload is not None else ""
-    return services.evaluation_run_publish(actor=request.user, run=run, direct_reason=reason)
+    return services.evaluation_run_publish(actor=request.user, run=run, direct_reason=direct_reason)
 
 
 @router.post("/runs/{run_id}/publicity", response=EvaluationRunOut)
