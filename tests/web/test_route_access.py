@@ -72,8 +72,11 @@ class World:
 
 
 def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
+    from django.core.files.base import ContentFile
+
     from chainboard.chains.models import Cluster
     from chainboard.evaluation import services as evaluation
+    from chainboard.evaluation.models import Objection, ObjectionAttachment
     from chainboard.imports.models import ImportBatch
     from chainboard.imports.runner import RowError
     from chainboard.jobs.models import Job
@@ -116,8 +119,21 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
 
     method = load_method("zhejiang")
     run_in, _ = evaluation.evaluation_run_create(actor=users["analyst"], year=2025, method=method)
-    run_in = evaluation.evaluation_run_publish(actor=users["analyst"], run=run_in)
+    run_in = evaluation.evaluation_run_publish(
+        actor=users["analyst"], run=run_in, direct_reason="路由测试"
+    )
     run_out, _ = evaluation.evaluation_run_create(actor=shahe_analyst, year=2025, method=method)
+    # 异议 (with an attachment) of the 宁晋 firm and of the 沙河 firm on the published run
+    objections, attachments = {}, {}
+    for side, f in (("in", firm), ("out", firm_shahe)):
+        objections[side] = Objection.objects.create(
+            run=run_in, enterprise=f, reason=f"{f.name}税金少计", klass_filed="A"
+        )
+        attachments[side] = ObjectionAttachment(
+            objection=objections[side], name="证明.pdf", kind="pdf", size=9, sha256="0" * 64
+        )
+        attachments[side].file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        attachments[side].save()
 
     project_in = ProjectFactory(
         code="NJ-ROUTE", name="宁晋路由测试项目", region=ningjin, park=park, investor=firm
@@ -198,6 +214,8 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
         "cluster": {"in": cluster_in, "out": cluster_out},
         "supply_run": {"in": supply_in, "out": supply_out},
         "evaluation_run": {"in": run_in, "out": run_out},
+        "objection": objections,
+        "attachment": attachments,
         "project": {"in": project_in, "out": project_out},
         "update": updates,
         "target": targets,
@@ -238,6 +256,8 @@ ARGS: dict[str, Args] = {
     "cluster": obj("cluster"),
     "evaluation_run": obj("evaluation_run"),
     "evaluation_card": both(obj("evaluation_run"), obj("firm", "uscc", "uscc")),
+    "objection": obj("objection"),
+    "attachment": both(obj("objection"), obj("attachment", name="att")),
     "project": obj("project", "code", "code"),
     "update": obj("update"),
     "target": obj("target"),
@@ -256,6 +276,7 @@ ARGS: dict[str, Args] = {
     "api_chain": obj("chain", name="chain_id"),
     "api_chain_node": both(obj("chain", name="chain_id"), obj("node", name="node_id")),
     "api_evaluation_run": obj("evaluation_run", name="run_id"),
+    "api_objection": obj("objection", name="objection_id"),
     "api_supply_run": obj("supply_run", name="run_id"),
     "api_project": obj("project", "code", "code"),
     "api_month": const(month="2025-06"),
@@ -400,6 +421,40 @@ PAGES: dict[str, Route] = {
         post_out=SCOPED_WRITE,
     ),
     "evaluation:card": Route(ALL, "evaluation_card", SCOPED),
+    "evaluation:publicity": Route(
+        "405 405 405 405 405 302",
+        "evaluation_run",
+        "405 405 405 405 405 302",
+        post=CITY_WRITE,
+        post_out="- - 404 404 404 302",
+        body={"end": "2030-01-01"},
+    ),
+    "evaluation:review": Route(
+        "405 405 405 405 405 302",
+        "evaluation_run",
+        "405 405 405 405 405 302",
+        post=CITY_WRITE,
+        post_out="- - 404 404 404 302",
+    ),
+    "evaluation:objections": Route(ALL, "evaluation_run", SCOPED),
+    # only the firm's own user files (it has one already: redirected to it); everyone else 404
+    "evaluation:objection_new": Route(
+        "404 404 404 404 302 302",
+        "evaluation_card",
+        "404 404 404 404 404 302",
+        post="404 404 404 404 - 302",
+        post_out="404 404 404 404 404 302",
+        body={"reason": "数据有误"},
+    ),
+    "evaluation:objection": Route(
+        ALL,
+        "objection",
+        SCOPED,
+        post="- - 403 403 403 302",
+        post_out=SCOPED_WRITE,
+        body={"outcome": "upheld", "answer": "维持"},
+    ),
+    "evaluation:attachment": Route(ALL, "attachment", SCOPED),
     "evaluation:firm": Route(ALL, "uscc", SCOPED),
     "evaluation:tiers": Route(ALL),
     "evaluation:coverage": Route(ALL),
@@ -528,6 +583,35 @@ OPERATIONS: dict[str, Route] = {
         "", "api_evaluation_run", post=API_CITY_WRITE, post_out=API_SCOPED_WRITE
     ),
     "GET /api/evaluation/runs/{run_id}/results": Route(API_ALL, "api_evaluation_run", API_SCOPED),
+    "POST /api/evaluation/runs/{run_id}/publicity": Route(
+        "",
+        "api_evaluation_run",
+        post=API_CITY_WRITE,
+        post_out=API_SCOPED_WRITE,
+        body={"end": "2030-01-01"},
+    ),
+    "POST /api/evaluation/runs/{run_id}/review": Route(
+        "", "api_evaluation_run", post=API_CITY_WRITE, post_out=API_SCOPED_WRITE
+    ),
+    "GET /api/evaluation/runs/{run_id}/objections": Route(
+        API_ALL, "api_evaluation_run", API_SCOPED
+    ),
+    # only the firm's own user files (refused here as the run is published: 400, not sent)
+    "POST /api/evaluation/runs/{run_id}/objections": Route(
+        "",
+        "api_evaluation_run",
+        post="403 403 403 403 - 401",
+        post_out="403 403 404 404 404 401",
+        body=lambda w, side: {"uscc": w.objects["firm"][side].uscc, "reason": "数据有误"},
+    ),
+    "GET /api/evaluation/objections/{objection_id}": Route(API_ALL, "api_objection", API_SCOPED),
+    "POST /api/evaluation/objections/{objection_id}/answer": Route(
+        "",
+        "api_objection",
+        post=API_CITY_WRITE,
+        post_out=API_SCOPED_WRITE,
+        body={"outcome": "upheld", "answer": "维持"},
+    ),
     "GET /api/evaluation/firms/{uscc}": Route(API_ALL, "api_uscc", API_SCOPED),
     "GET /api/evaluation/tiers": Route(API_ALL),
     "GET /api/projects/": Route(API_ALL),

@@ -13,7 +13,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from chainboard.accounts.scope import can_file_objection, can_review_objection
+from chainboard.accounts.scope import (
+    can_file_objection,
+    can_review_objection,
+    require_objection_reviewer,
+)
 from chainboard.accounts.services import security_event_record
 from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound
@@ -152,7 +156,10 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = _answer_form(objection, request.POST or None) if can_answer else None
     if request.method == "POST":
         if form is None:
-            raise DomainError("该异议当前不能答复")
+            require_objection_reviewer(request.user, run)  # 403 for whoever may not answer
+            raise DomainError(
+                f"该异议当前不能答复（{objection.get_status_display()}，批次{run.stage_label}）"
+            )
         if form.is_valid():
             corrected = form.cleaned_data["outcome"] == ObjectionStatus.CORRECTED
             try:
