@@ -160,7 +160,11 @@ def test_ranking_page_labels_are_chinese_and_say_count_or_score(example, city_an
     services.ranking_store(dt.date(2025, 3, 1), actor=None)
     client = Client()
     client.force_login(city_analyst)
-    page = client.get("/projects/ranking/?month=2025-03").content.decode()
+    response = client.get("/projects/ranking/?month=2025-03")
+    page = response.content.decode()
+    # the chart stacks sub-scores, so its legend names scores, not counts
+    legend = [s["name"] for s in response.context["chart"]["series"]]
+    assert legend[2] == "新签约得分" and "新签约项目数" not in legend
     # each component has two columns: what it counts or measures, and its sub-score
     assert '<th colspan="2" class="center">新签约项目数</th>' in page
     assert "项目数（个）" in page and "得分（分）" in page and "比率" in page
@@ -270,3 +274,43 @@ def test_ranking_chart_legend_does_not_cover_the_axes() -> None:
     assert option["legend"]["type"] == "scroll"  # one line, never wrapping down over the plot
     assert option["grid"]["containLabel"] is True  # axis labels kept inside the grid
     assert option["grid"]["top"] >= 30  # the legend's band is above the plot
+
+
+def test_stored_counts_reach_the_api_and_the_csv_under_a_per_100_method(  # type: ignore[no-untyped-def]
+    example, city_analyst
+) -> None:
+    import csv
+    import io
+
+    from django.test import Client
+
+    from chainboard.projects.models import RankingMethod
+    from chainboard_analytics.projects.ranking import DEFAULT_COMPONENTS, DEFAULT_PERIOD
+
+    RankingMethod.objects.create(
+        name="每百个在库项目",
+        components={
+            **DEFAULT_COMPONENTS,
+            "new_signed": {"weight": 15, "benchmark": 50, "cap": 1.5, "per": "projects"},
+        },
+        period=DEFAULT_PERIOD,
+    )
+    services.ranking_store(dt.date(2025, 3, 1), actor=None)
+    client = Client()
+    client.force_login(city_analyst)
+    rows = {r["key"]: r for r in client.get("/api/projects/ranking/2025-03").json()}
+    ningjin = rows["130528"]
+    assert ningjin["counts"] == {"new_signed": 1, "over_100m": 1}
+    assert ningjin["values"]["new_signed"] == pytest.approx(50.0)  # 1 of 2 projects, per 100
+    assert ningjin["scores"]["new_signed"] == "15.00"
+    assert rows["130582"]["values"]["problems_resolved"] is None  # 缺
+    assert "problems_resolved" not in rows["130582"]["scores"]
+    body = client.get("/projects/ranking.csv?month=2025-03")
+    text = b"".join(body.streaming_content) if body.streaming else body.content
+    table = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    header, line = table[0], next(r for r in table if r[0] == "130528")
+    # the （个） column holds the count (1), not the per-100 value (50); its score is 15
+    assert line[header.index("新签约项目数（个）")] == "1"
+    assert line[header.index("新签约得分（分）")] == "15.00"
+    page = client.get("/projects/ranking/?month=2025-03").content.decode()
+    assert "1 个（每百 50.00）" in page and "每百个在库项目" in page  # the 折算 column

@@ -25,7 +25,8 @@ def list_projects(
     request: HttpRequest, pool: str | None = None, region: str | None = None, limit: int = 200
 ) -> Any:
     """The list page's filters (``filters.ProjectFilter``: q, region — a city or county —,
-    source, kind, stage, batch, chain, big) and ``pool``; an unknown value is a 400."""
+    source, kind, stage, batch, chain, big, county_key) and ``pool``; an unknown value is a
+    400."""
     if pool and pool not in selectors.POOLS:
         raise InvalidQuery(f"未知项目库：{pool}", fields={"pool": pool})
     projects = selectors.project_list(user=request.user, pool=pool or None)
@@ -66,6 +67,8 @@ def ranking_month(request: HttpRequest, month: str, scope: str = "region") -> An
             "rank": r.rank,
             "move": r.move,
             "scores": r.scores,
+            "values": r.values,
+            "counts": r.counts,
         }
         for r in rows
     ]

@@ -23,8 +23,8 @@ def ranking_stack(
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0, "type": "scroll"},
-        "grid": {"left": 10, "right": 30, "top": 40, "bottom": 10, "containLabel": True},
-        "xAxis": {"type": "value", "name": "分", "nameGap": 8},
+        "grid": {"left": 10, "right": 30, "top": 40, "bottom": 30, "containLabel": True},
+        "xAxis": {"type": "value", "name": "得分（分）", "nameLocation": "middle", "nameGap": 24},
         "yAxis": {"type": "category", "inverse": True, "data": list(labels)},
         "series": [
             {

@@ -100,7 +100,8 @@ def ranking_columns() -> list[Col]:
     """月评比 CSV: 行政区划代码, 名称, 得分, 排名, then each component's value and score."""
     columns = [Col("行政区划代码"), Col("名称"), Col("得分", "num2"), Col("排名", "int")]
     for key in ranking.COMPONENTS:
-        columns += [Col(ranking.VALUE_LABELS[key], "num4"), Col(ranking.SCORE_LABELS[key], "num2")]
+        value = Col(ranking.VALUE_LABELS[key], "int" if key in ranking.COUNT_COMPONENTS else "num4")
+        columns += [value, Col(ranking.SCORE_LABELS[key], "num2")]
     return columns
 
 
@@ -108,7 +109,7 @@ def _ranking_rows(rows: list[ranking.RankRow]) -> Iterable[list[Any]]:
     for r in rows:
         line: list[Any] = [r.key, r.label, r.score, r.rank]
         for key in ranking.COMPONENTS:
-            value, score = r.values.get(key), r.scores.get(key)
+            value, score = r.column_value(key), r.scores.get(key)
             line += [
                 ranking.MISSING if value is None else value,
                 ranking.MISSING if score is None else score,

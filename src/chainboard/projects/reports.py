@@ -403,7 +403,9 @@ def monthly_workbook(report: MonthlyReport) -> io.BytesIO:
         columns.append(Col("得分", "num2"))
         for key in report.components:
             columns += [
-                Col(ranking.VALUE_LABELS[key], "num4"),
+                Col(
+                    ranking.VALUE_LABELS[key], "int" if key in ranking.COUNT_COMPONENTS else "num4"
+                ),
                 Col(ranking.SCORE_LABELS[key], "num2"),
             ]
         s = book.sheet(
@@ -415,9 +417,9 @@ def monthly_workbook(report: MonthlyReport) -> io.BytesIO:
         for r in report.rows:
             line: list[Any] = [r.rank, r.move, r.key, r.label, float(r.score)]
             for key in report.components:
-                value, score = r.values.get(key), r.scores.get(key)
+                value, score = r.column_value(key), r.scores.get(key)
                 line += [
-                    ranking.MISSING if value is None else float(value),
+                    ranking.MISSING if value is None else value,
                     ranking.MISSING if score is None else float(score),
                 ]
             s.row(line)

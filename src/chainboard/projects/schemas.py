@@ -69,4 +69,6 @@ class RankingOut(Schema):
     score: Decimal
     rank: int
     move: int | None
-    scores: dict[str, Decimal]
+    scores: dict[str, Decimal]  # component sub-scores (分); a component missing here is 缺
+    values: dict[str, float | None]  # rates (1 = 100%), counts, or counts per 100 (method "per")
+    counts: dict[str, int]  # the raw counts of 新签约 / 过亿

@@ -121,6 +121,14 @@ class RankRow:
         """``(component, score)`` in column order; ``None``: 缺 (the neutral rule)."""
         return [(k, self.scores.get(k)) for k in COMPONENTS]
 
+    def column_value(self, key: str) -> float | None:
+        """The value under the component's 数值 heading (VALUE_LABELS): the raw count for
+        the count components (their heading says （个）, also when the method scores them per
+        100), else the rate; ``None``: 缺."""
+        if key in COUNT_COMPONENTS and key in self.counts:
+            return self.counts[key]
+        return self.values.get(key)
+
     @property
     def pairs(self) -> list[tuple[str, str, Decimal | None]]:
         """``(component, value text, score)`` in column order: what the value is (a rate in %,

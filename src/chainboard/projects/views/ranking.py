@@ -63,8 +63,10 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
         "missing": ranking.MISSING,
         "method": method,
         "method_rows": ranking.method_rows(method),
-        "chart": charts.ranking_stack(
-            [r.label for r in rows], [r.scores for r in rows], ranking.COMPONENTS
+        "chart": charts.ranking_stack(  # the bars are sub-scores: the legend says 得分
+            [r.label for r in rows],
+            [r.scores for r in rows],
+            {k: v.removesuffix("（分）") for k, v in ranking.SCORE_LABELS.items()},
         ),
         "can_compute": can_manage_rankings_and_targets(request.user),
     }
