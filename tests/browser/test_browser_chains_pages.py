@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -89,7 +90,7 @@ def build_chain() -> tuple[Chain, dict[str, Any]]:
 
 
 def test_panorama_exports_gaps_and_cluster(
-    live_server: Any, page: Any, screenshot: Any, tmp_path: Any
+    live_server: Any, page: Any, screenshot: Any, tmp_path: Any, task_worker: Any
 ) -> None:
     analyst = UserFactory(username="analyst", role="analyst", scope_region_id="130500")
     chain, data = build_chain()
@@ -182,13 +183,22 @@ def test_panorama_exports_gaps_and_cluster(
     texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "宁晋县电线电缆产业链全景图（2025年）" in texts and "缺失" in texts
 
-    pdf = page.request.get(f"{live_server.url}/chains/{chain.pk}/brief.pdf")
-    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
-    body = pdf.body()
+    # the PDF brief is a background job: the nav button opens its progress page
+    back = page.url
+    page.click(".chain-tabs button:has-text('PDF 简报')")
+    page.wait_for_url(f"{live_server.url}/jobs/*/")
+    assert "产业链简报 PDF" in page.inner_text("h1")
+    task_worker()
+    page.wait_for_selector("#job-progress[data-status=done]", timeout=60_000)
+    with page.expect_download() as pdf_info:
+        page.click("#job-progress a:has-text('下载')")
+    assert pdf_info.value.suggested_filename == "宁晋县电线电缆产业链简报.pdf"
+    body = Path(pdf_info.value.path()).read_bytes()
     assert body.startswith(b"%PDF")
+    page.goto(back)
     (ARTIFACTS / "chains-brief.pdf").write_bytes(body)
     fonts = pdf_fonts(body)
-    assert any("CJK" in name and embedded for name, embedded in fonts), fonts
+    assert all(n.startswith(("Noto-Sans-CJK-SC", "Noto-Serif-CJK-SC")) for n, _ in fonts), fonts
     assert all(embedded for _, embedded in fonts), fonts
     text = pdf_text(body)
     assert "宁晋县电线电缆产业链 · 产业链简报" in text

@@ -135,7 +135,7 @@ def test_page_without_a_run_and_links(net, admin_user, login):  # type: ignore[n
     r = client.get(f"/chains/{net.chain.pk}/supply/")
     assert r.status_code == 200
     assert "还没有供应链风险分析" in _text(r)
-    assert "chainboard supplyrisk run --transactions" in _text(r)
+    assert "可在下方上传交易（发票）记录发起分析" in _text(r) and "发起供应链风险分析" in _text(r)
     assert (
         client.post(f"/chains/{net.chain.pk}/supply/shock/", {"region": "320500"}).status_code
         == 404

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +34,7 @@ from chainboard.imports.runner import ImportOutcome, run_import
 
 ALLOWED_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}
 ORPHAN_GRACE = dt.timedelta(hours=1)  # a file stored by an upload still being handled
+RowProgress = Callable[[Iterable[Any], int], Iterable[Any]]  # wraps the rows being checked
 
 
 def importer_for(kind: str, actor: Any) -> Any:
@@ -75,6 +77,7 @@ def import_file(
     partial: bool = False,
     sheet: str = "",
     source: str = "",
+    progress: RowProgress | None = None,
 ) -> ImportOutcome:
     """Import a stored upload, then drop the stored files nobody needs any more."""
     outcome = run_import(
@@ -86,6 +89,7 @@ def import_file(
         partial=partial,
         sheet=sheet,
         source=source_clean(source),
+        progress=progress,
     )
     uploads_cleanup(orphans=False)
     return outcome
@@ -105,8 +109,23 @@ def batch_get(*, batch_id: int, actor: Any) -> ImportBatch:
     return batch
 
 
-def batch_commit(*, batch: ImportBatch, actor: Any, partial: bool = False) -> ImportOutcome:
+def commit_in_background(batch: ImportBatch) -> bool:
+    """Whether committing ``batch`` runs as a background job: files with more data rows than
+    ``CHAINBOARD_IMPORT_JOB_ROWS`` (2,000: about a second of writing) do, smaller ones are
+    committed in the request."""
+    return batch.total_rows > settings.CHAINBOARD_IMPORT_JOB_ROWS
+
+
+def batch_commit(
+    *,
+    batch: ImportBatch,
+    actor: Any,
+    partial: bool = False,
+    progress: RowProgress | None = None,
+) -> ImportOutcome:
     """Import for real the file a preview checked (re-validated: data may have changed since)."""
+    if batch.status != ImportStatus.PREVIEWED:
+        raise DomainError("该批次不是待确认的预检结果")
     path = Path(batch.stored_path)
     if not path.is_file():
         raise DomainError("预检文件已过期，请重新上传")
@@ -119,6 +138,7 @@ def batch_commit(*, batch: ImportBatch, actor: Any, partial: bool = False) -> Im
         partial=partial,
         sheet=batch.sheet,
         source=batch.source,
+        progress=progress,
     )
 
 

@@ -1,4 +1,8 @@
-"""Upload → preview (dry run with located errors) → commit, plus templates and error workbooks."""
+"""Upload → preview (dry run with located errors) → commit, plus templates and error workbooks.
+
+Committing a file of more than ``CHAINBOARD_IMPORT_JOB_ROWS`` data rows is a background job
+(``imports.tasks``): the button answers with the job's progress page.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +19,15 @@ from django.views.decorators.http import require_POST
 from chainboard.accounts.scope import authenticated
 from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
-from chainboard.imports import services
+from chainboard.imports import services, tasks
 from chainboard.imports.errors_xlsx import write_errors_xlsx
 from chainboard.imports.models import ImportBatch
 from chainboard.imports.readers import ImportFileError, SourceTable, read_table
 from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import ErrorSink, ImportOutcome, RowError, remembered_mappings
 from chainboard.imports.templates_xlsx import template_xlsx
+from chainboard.jobs.selectors import job_unfinished
+from chainboard.jobs.services import job_start
 
 PREVIEW_ROWS = 20
 
@@ -97,6 +103,7 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
                 else []
             ),
             "label": IMPORTERS[b.kind].label if b.kind in IMPORTERS else b.kind,
+            "in_background": services.commit_in_background(b),
         },
     )
 
@@ -156,6 +163,19 @@ def commit(request: HttpRequest, batch_id: int) -> HttpResponse:
     if b.status != "previewed":
         messages.error(request, "该批次不是待确认的预检结果")
         return redirect("imports:batch", batch_id=b.pk)
+    if services.commit_in_background(b):  # a large file: a background job with progress
+        user = authenticated(request.user)
+        services.importer_for(b.kind, user)  # 403 now, not a failed job later
+        running = job_unfinished(user=user, kind="import_commit", params={"batch": b.pk})
+        job = running or job_start(
+            actor=user,
+            task=tasks.import_commit,
+            kind="import_commit",
+            title=f"导入 {b.filename}（{b.total_rows}行）"[:200],
+            scope_label=user.scope_label,
+            params={"batch": b.pk},
+        )
+        return redirect("jobs:detail", pk=job.pk)
     try:
         outcome = services.batch_commit(batch=b, actor=request.user)
     except OutOfScope:

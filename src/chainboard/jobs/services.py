@@ -12,6 +12,7 @@ job ends; :func:`jobs_purge` deletes result files after ``JOBS_RESULT_RETENTION_
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,7 +80,7 @@ def job_start(
 ) -> Job:
     """Record a job for ``actor`` and enqueue ``task`` (a ``@task`` taking the job id).
 
-    ``inputs``: files the task reads (an upload), stored as ``JOBS_DIR/<id>/input-<name>`` before
+    ``inputs``: files the task reads (an upload), stored under ``JOBS_DIR/<id>/input/`` before
     the task is queued (:func:`job_input`); deleted when the job ends.
     """
     job = Job.objects.create(
@@ -100,14 +101,24 @@ def job_start(
     return job
 
 
+_UNSAFE = re.compile(r"[^\w.()（）\-]+")
+
+
+def input_name(filename: str) -> str:
+    """A stored input's file name: the user's name without folders or odd characters, so a
+    located error names their file (``2025年发票.csv：列 amount …``)."""
+    name = _UNSAFE.sub("_", Path(filename.replace("\\", "/")).name).strip("._") or "input"
+    stem, suffix = Path(name).stem[:80], Path(name).suffix.lower()[:10]
+    return f"{stem}{suffix}"
+
+
 def job_input(job: Job, name: str) -> Path:
-    """Where the input ``name`` of ``job`` is stored (``name``: a plain file name we chose)."""
-    return jobs_dir() / str(job.pk) / f"input-{Path(name).name}"
+    """Where the input ``name`` of ``job`` is stored (``JOBS_DIR/<id>/input/<safe name>``)."""
+    return jobs_dir() / str(job.pk) / "input" / input_name(name)
 
 
 def _inputs_remove(job: Job) -> None:
-    for path in (jobs_dir() / str(job.pk)).glob("input-*"):
-        path.unlink(missing_ok=True)
+    shutil.rmtree(jobs_dir() / str(job.pk) / "input", ignore_errors=True)
 
 
 def _enqueue(job: Job, task: Any) -> None:

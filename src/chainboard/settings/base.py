@@ -160,6 +160,8 @@ JOBS_MAX_ATTEMPTS = 2  # a job interrupted by a dead worker runs once more, then
 # result files of finished jobs are deleted after this many days (0 = keep); workers purge hourly
 JOBS_RESULT_RETENTION_DAYS = env.int("CHAINBOARD_JOBS_RETENTION_DAYS", default=14)
 JOBS_PURGE_EVERY_SECONDS = env.float("CHAINBOARD_JOBS_PURGE_EVERY", default=3600.0)
+# committing an import preview of more data rows than this runs as a background job
+CHAINBOARD_IMPORT_JOB_ROWS = env.int("CHAINBOARD_IMPORT_JOB_ROWS", default=2000)
 HEALTH_TASK_WORKER_CHECK = "chainboard.jobs.health.worker_status"
 
 STATIC_URL = "/static/"

@@ -11,7 +11,7 @@ written. The same inputs and parameters give back the existing run (never overwr
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -76,7 +76,8 @@ def _dec_or_none(x: Any) -> Decimal | None:
     return None if x is None or pd.isna(x) else _dec(x)
 
 
-def _check_parameters(threshold: float, outside: float, top_k: int) -> None:
+def parameters_check(threshold: float, outside: float, top_k: int) -> None:
+    """The analysis parameters are in range (the page checks them before starting a job)."""
     if not 0 < threshold <= 1:
         raise DomainError(
             f"单一来源阈值 {threshold} 无效：应满足 0 < θ ≤ 1",
@@ -107,17 +108,20 @@ def run_supply_analysis(
     memory_limit: str | None = None,
     master: str | None = None,
     url: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> tuple[SupplyRun, bool]:
     """Analyse ``transactions_path`` for ``region``'s chains and store a run.
 
     Returns ``(run, created)``; an unchanged file, registry extract and parameters give back the
     existing run (``created=False``). With ``publish`` the run becomes the region's current
-    result (the previous one is superseded, both stay).
+    result (the previous one is superseded, both stay). ``progress(done, total, phase)`` hears
+    the phases (the background job's progress bar; the CLI passes none).
     """
     t0 = time.perf_counter()
+    step = progress or (lambda done, total, phase: None)
     home = region_resolve(region)
     user = require_supply_runner(actor, home)
-    _check_parameters(single_source_threshold, outside_province_threshold, top_k)
+    parameters_check(single_source_threshold, outside_province_threshold, top_k)
     if backend not in BACKENDS:
         raise DomainError(f"未知的计算后端 {backend!r}：可选 {', '.join(BACKENDS)}")
     chains = list(Chain.objects.filter(region=home).order_by("code"))
@@ -128,6 +132,7 @@ def run_supply_analysis(
             fields={"region": home.code},
         )
     path = Path(transactions_path)
+    step(0, 4, "读取并校验交易记录")
     try:
         con = connect(backend, threads=threads, memory_limit=memory_limit, master=master, url=url)  # type: ignore[arg-type]
     except (ImportError, ValueError) as exc:
@@ -135,6 +140,7 @@ def run_supply_analysis(
     tx = analysis.open_transactions(con, path)
     n_lines = analysis.check_transactions(con, tx, path)
 
+    step(1, 4, "读取企业名录和产业链挂链")
     firms_pa = firms_frame(user=user)
     links_pa = firm_nodes_frame(chains=chains, user=user)
     parameters: dict[str, Any] = {
@@ -153,6 +159,7 @@ def run_supply_analysis(
             supply_run_publish(actor=actor, run=existing)
         return existing, False
 
+    step(2, 4, f"计算供应网络指标（{n_lines}行交易记录）")
     firms = register_frame(con, firms_pa, schema=FIRMS)
     firm_nodes = register_frame(
         con, links_pa.select(["uscc", "chain_code", "node_code"]), schema=FIRM_NODES
@@ -167,6 +174,7 @@ def run_supply_analysis(
         outside_province_threshold=outside_province_threshold,
         top_k=top_k,
     )
+    step(3, 4, "保存分析结果")
     with transaction.atomic():
         run = _store(
             home=home,

@@ -6,16 +6,18 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from chainboard.accounts.scope import can_run_supply_analysis, require_supply_runner
 from chainboard.chains import selectors as chain_selectors
 from chainboard.chains.models import Chain
 from chainboard.core.errors import DomainError, NotFound
 from chainboard.core.formatting import format_pct
-from chainboard.supply import charts, selectors
+from chainboard.jobs.services import input_name, job_start
+from chainboard.supply import charts, selectors, services, tasks
 from chainboard.supply.models import SupplyRun
 from chainboard.supply.risk import DEFAULT_RULES
 
@@ -93,6 +95,7 @@ def _context(request: HttpRequest, chain: Chain, run: SupplyRun | None) -> dict[
         "run": run,
         "runs": list(selectors.chain_runs(user=request.user, chain=chain)[:20]),
         "verdict_labels": VERDICT_LABELS,
+        "can_run": can_run_supply_analysis(request.user, chain.region),
     }
     if run is None:
         return context
@@ -175,3 +178,60 @@ def chain_shock(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "supply/chain.html#shock-result", context, status=status)
     full = _context(request, chain, run) | context
     return render(request, "supply/chain.html", full, status=status)
+
+
+TRANSACTION_SUFFIXES = (".csv", ".parquet")
+
+
+def _threshold(text: str) -> float:
+    text = (text or "").strip() or "0.5"
+    try:
+        value = float(text)
+    except ValueError:
+        raise DomainError(
+            f"单一来源阈值应为 0 到 1 之间的小数：{text}",
+            fields={"single_source_threshold": text},
+        ) from None
+    services.parameters_check(value, 0.2, 5)
+    return value
+
+
+@login_required
+@require_POST
+def run_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a supply-risk analysis of the chain's region as a background job.
+
+    Everything the page can check is checked before any job (400/403/404): the chain is visible,
+    the user may run analyses for its region, a CSV/Parquet file was sent, θ is in (0, 1]. The
+    file's content is checked by the job (a located error: file, column, reason)."""
+    chain = _chain(request, pk)
+    user: Any = require_supply_runner(request.user, chain.region)
+    upload = request.FILES.get("transactions")
+    if upload is None or not upload.name:
+        raise DomainError(_("请选择交易记录文件（CSV 或 Parquet）"), fields={"transactions": ""})
+    name = input_name(upload.name)
+    if not name.endswith(TRANSACTION_SUFFIXES):
+        raise DomainError(
+            _("%(name)s：不支持的文件类型，请上传 .csv 或 .parquet") % {"name": upload.name},
+            fields={"transactions": upload.name},
+        )
+    threshold = _threshold(request.POST.get("single_source_threshold", ""))
+    source = (request.POST.get("source") or "").strip()[:300] or upload.name
+    region = chain.region
+    job = job_start(
+        actor=user,
+        task=tasks.supply_analysis,
+        kind="supply_analysis",
+        title=f"供应链风险分析 · {region.name} · {upload.name}"[:200],
+        scope_label=user.scope_label,
+        params={
+            "region": region.code,
+            "chain": chain.pk,
+            "filename": name,
+            "single_source_threshold": threshold,
+            "publish": request.POST.get("publish") == "on",
+            "source": source,
+        },
+        inputs={name: upload},
+    )
+    return redirect("jobs:detail", pk=job.pk)
