@@ -391,6 +391,13 @@ PAGES: dict[str, Route] = {
         post_out=SCOPED_WRITE,
     ),
     "supply:chain": Route(ALL, "chain", SCOPED),
+    "supply:run_start": Route(  # POST starts the analysis job: runners of the chain's region
+        "405 405 405 405 405 302",
+        "chain",
+        "405 405 405 405 405 302",
+        post="- - - 403 403 302",
+        post_out=SCOPED_WRITE,
+    ),
     "supply:shock": Route(
         "405 405 405 405 405 302",
         "chain",
