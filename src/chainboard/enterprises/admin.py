@@ -34,7 +34,17 @@ class EnterpriseYearAdmin(VersionedAdmin):
 
 @admin.register(Qualification)
 class QualificationAdmin(VersionedAdmin):
-    list_display = ("enterprise", "kind", "level", "granted_on", "expires_on")
-    list_filter = ("kind", "level")
-    search_fields = ("enterprise__name",)
+    list_display = (
+        "enterprise",
+        "kind",
+        "level",
+        "grant_kind",
+        "granted_on",
+        "first_granted_on",
+        "batch",
+        "certificate_no",
+        "expires_on",
+    )
+    list_filter = ("kind", "level", "grant_kind")
+    search_fields = ("enterprise__name", "certificate_no", "batch")
     raw_id_fields = ("enterprise",)

@@ -170,6 +170,9 @@ class QualificationKind(models.TextChoices):
     SMART_FACTORY = "smart_factory", "智能工厂/数字化车间"
     TECH_CENTER = "tech_center", "企业技术中心"
     DESIGN_DOCKED = "design_docked", "工业设计对接"
+    DESIGN_CENTER = "design_center", "工业设计中心"
+    INTEGRATION_STANDARD = "integration_standard", "两化融合管理体系贯标"
+    MORNING_STAR = "morning_star", "晨星工厂"
 
 
 class QualificationLevel(models.TextChoices):
@@ -177,6 +180,13 @@ class QualificationLevel(models.TextChoices):
     PROVINCIAL = "provincial", "省级"
     CITY = "city", "市级"
     COUNTY = "county", "县级"
+
+
+class GrantKind(models.TextChoices):
+    """Whether a listing is a first grant or a renewal (feeds the tier rule of issue 11)."""
+
+    NEW = "new", "新认定"
+    RENEWAL = "renewal", "复审/重新认定"
 
 
 class Qualification(Versioned, BaseModel):
@@ -193,6 +203,17 @@ class Qualification(Versioned, BaseModel):
         default=QualificationLevel.PROVINCIAL,
     )
     granted_on = models.DateField("认定日期")
+    grant_kind = models.CharField(
+        "认定类型", max_length=16, choices=GrantKind.choices, default=GrantKind.NEW
+    )
+    first_granted_on = models.DateField(
+        "首次认定日期",
+        null=True,
+        blank=True,
+        help_text="复审/重新认定时填写首次认定的日期",
+    )
+    certificate_no = models.CharField("证书编号", max_length=64, blank=True)
+    batch = models.CharField("批次", max_length=64, blank=True, help_text="如 2025年第一批")
     expires_on = models.DateField("有效期至", null=True, blank=True)
     source = models.CharField("来源/文号", max_length=200, blank=True)
     history = HistoricalRecords(verbose_name="资质变更记录")
@@ -210,6 +231,12 @@ class Qualification(Versioned, BaseModel):
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("granted_on")),
                 name="qualification_expiry_after_grant",
                 violation_error_message="有效期至不能早于认定日期",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_granted_on__isnull=True)
+                | Q(first_granted_on__lte=models.F("granted_on")),
+                name="qualification_first_grant_not_after_grant",
+                violation_error_message="首次认定日期不能晚于认定日期",
             ),
         ]
 
