@@ -372,3 +372,88 @@ tiers:
 """
     with pytest.raises(SpecError, match=message):
         load_criteria(text=text)
+
+
+# Thresholds of direct routes and revenue-band routes not covered in test_evaluation_tiers.py:
+# (case, tier, base figures, field, edge, qualifies at / just below / just above the edge).
+# Hand-worked from the quoted wording: 以上/不低于 include the number.
+_SRDI_ROUTE = {  # fails the score (50 < 60) and every route but the one under test
+    "niche_years": 3,
+    "revenue_wan_yuan": 5000.0,
+    "rd_spend_wan_yuan": 200.0,  # 4 % of 5000, ≥ 100万
+    "rd_spend_prev_wan_yuan": 200.0,
+    "srdi_score": 50.0,
+    "equity_raised_wan_yuan": 0.0,
+}
+_LG_EQUITY = {  # 小巨人 营收 ≤ 5000万: R&D 3000万 (2 years) + equity 8000万 + R&D staff 50 %
+    "revenue_wan_yuan": 4000.0,
+    "revenue_prev_wan_yuan": 3500.0,
+    "main_business_revenue_wan_yuan": 3800.0,
+    "main_business_revenue_prev_wan_yuan": 3400.0,
+    "rd_spend_wan_yuan": 1500.0,
+    "rd_spend_prev_wan_yuan": 1500.0,
+    "equity_raised_wan_yuan": 8000.0,
+    "rd_staff": 50,
+    "employees": 100,
+}
+ROUTE_EDGES: list[tuple[str, str, dict[str, float], str, float, tuple[bool, bool, bool]]] = [
+    # 专精特新: 营业收入1000万元以上, or 近2年新增股权融资 2000万元以上 (revenue 900: equity route)
+    (
+        "专精特新 股权 2000万",
+        "srdi",
+        {**_SRDI_ROUTE, "srdi_score": 60.0, "revenue_wan_yuan": 900.0, "rd_spend_wan_yuan": 100.0},
+        "equity_raised_wan_yuan",
+        2000,
+        (True, False, True),
+    ),
+    # 专精特新 direct route: 近两年研发费用总额均值在1000万元以上
+    (
+        "专精特新 研发均值 1000万",
+        "srdi",
+        {**_SRDI_ROUTE, "revenue_wan_yuan": 30000.0, "rd_spend_wan_yuan": 1000.0},
+        "rd_spend_prev_wan_yuan",
+        1000,
+        (True, False, True),
+    ),
+    # 专精特新 direct route: 近两年新增股权融资总额6000万元以上
+    (
+        "专精特新 股权 6000万",
+        "srdi",
+        _SRDI_ROUTE,
+        "equity_raised_wan_yuan",
+        6000,
+        (True, False, True),
+    ),
+    # 小巨人 ≤ 5000万: 研发费用总额3000万元以上 (this year 1500 + last year's edge − 1500)
+    (
+        "小巨人 研发 3000万",
+        "little_giant",
+        _LG_EQUITY,
+        "rd_spend_prev_wan_yuan",
+        1500,
+        (True, False, True),
+    ),
+    # 小巨人 ≤ 5000万: 新增股权融资总额8000万元以上
+    (
+        "小巨人 股权 8000万",
+        "little_giant",
+        _LG_EQUITY,
+        "equity_raised_wan_yuan",
+        8000,
+        (True, False, True),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("tier", "figures", "field", "edge", "expected"),
+    [pytest.param(t, f, k, e, x, id=name) for name, t, f, k, e, x in ROUTE_EDGES],
+)
+def test_route_threshold_edge(tier, figures, field, edge, expected):
+    rows = [
+        {**_BASE, "main_product_share_pct": 80.0, **figures, field: v, "uscc": side}
+        for side, v in zip("abc", (edge, edge - D, edge + D), strict=True)
+    ]
+    out = check_tiers(pd.DataFrame(rows), CRITERIA)
+    out = out[out["tier"] == tier].set_index("uscc")["status"]
+    assert tuple(out[s] == "qualifies" for s in "abc") == expected
