@@ -256,11 +256,13 @@ def tier_list(
     year: int | None = Query(None, ge=2000, le=2100),  # out of range: 400, not a date overflow
     tier: str | None = None,
     region: str | None = None,
+    on: dt.date | None = None,
 ) -> Any:
-    """Tier candidates for ``year`` (default: the latest year with figures in the user's scope)."""
+    """Tier candidates for ``year`` (default: the latest year with figures in the user's scope),
+    checked on the rule set in force on ``on`` (default: the evaluation date of ``year``)."""
     if year is None:
         year = selectors.default_year(user=request.user)
-    cands = selectors.tier_candidates(user=request.user, year=year)
+    cands = selectors.tier_candidates(user=request.user, year=year, on=on)
     if tier:
         cands = cands[cands["tier"] == tier]
     if region:

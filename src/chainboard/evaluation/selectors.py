@@ -37,7 +37,7 @@ from chainboard.evaluation.models import (
     TierTarget,
 )
 from chainboard.geo.models import Region
-from chainboard_analytics.evaluation import check_tiers, load_criteria
+from chainboard_analytics.evaluation import check_tiers, criteria_in_force, criteria_sets
 from chainboard_analytics.evaluation.policy import PolicyEffect, net_effect, policy_effects
 from chainboard_analytics.evaluation.tiers import Criteria
 
@@ -138,13 +138,28 @@ def default_year(*, user: Any) -> int:
     return years[0] if years else timezone.localdate().year - 1
 
 
-def criteria() -> Criteria:
-    return load_criteria()
+def evaluation_date(year: int) -> date:
+    """The default evaluation date for the figures of ``year``: firms apply with 上年度 figures,
+    so year ``Y`` is evaluated during ``Y + 1``; today if that year is running, else its last day.
+    """
+    return min(timezone.localdate(), date(year + 1, 12, 31))
 
 
-def tier_candidates(*, user: Any, year: int) -> pd.DataFrame:
-    """Every visible firm × tier with status, gaps and missing fields; titles already held."""
-    crit = criteria()
+def criteria(on: date | None = None) -> Criteria:
+    """The tier rule set in force on ``on`` (default: today)."""
+    return criteria_in_force(on or timezone.localdate())
+
+
+def rule_sets() -> tuple[Criteria, ...]:
+    return criteria_sets()
+
+
+def tier_candidates(*, user: Any, year: int, on: date | None = None) -> pd.DataFrame:
+    """Every visible firm × tier with status, gaps and missing fields; titles already held.
+
+    The rules are the set in force on ``on`` (default :func:`evaluation_date` of ``year``).
+    """
+    crit = criteria(on or evaluation_date(year))
     inputs = tier_inputs(user=user, year=year)
     if inputs.empty:
         return pd.DataFrame(

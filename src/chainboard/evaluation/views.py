@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
 from typing import Any
 
@@ -339,16 +340,32 @@ def _year(request: HttpRequest) -> int:
     return int(text)
 
 
+def _on(request: HttpRequest, year: int) -> dt.date:
+    """``?on=YYYY-MM-DD``: the evaluation date that picks the rule set (default: the usual
+    evaluation date of ``year``'s figures, see ``selectors.evaluation_date``)."""
+    text = request.GET.get("on", "").strip()
+    if not text:
+        return selectors.evaluation_date(year)
+    try:
+        on = dt.date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(f"评价日期应为 YYYY-MM-DD：{text}", fields={"on": text}) from None
+    if not 2000 <= on.year <= 2100:
+        raise DomainError(f"评价日期应在 2000–2100 年之间：{text}", fields={"on": text})
+    return on
+
+
 @login_required
 def tiers(request: HttpRequest) -> HttpResponseBase:
     year = _year(request)
-    crit = selectors.criteria()
+    on = _on(request, year)
+    crit = selectors.criteria(on)
     names = {t.id: t.name for t in crit.tiers}
     tier = request.GET.get("tier") or "high_tech"
     if tier not in names:
         raise Http404
     region = request.GET.get("region", "")
-    cands = selectors.tier_candidates(user=request.user, year=year)
+    cands = selectors.tier_candidates(user=request.user, year=year, on=on)
     summary = selectors.tier_summary(cands)
     sub = cands[(cands["tier"] == tier) & ~cands["held"].astype(bool)]
     if region:
@@ -371,6 +388,9 @@ def tiers(request: HttpRequest) -> HttpResponseBase:
         line["tiers"][row["tier"]] = row
     context = {
         "year": year,
+        "on": on,
+        "rule_set": crit,
+        "rule_sets": selectors.rule_sets(),
         "tier": tier,
         "tier_obj": crit.tier(tier),
         "tiers": [(t, names[t]) for t in selectors.TIER_ORDER],

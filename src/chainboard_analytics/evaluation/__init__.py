@@ -12,7 +12,13 @@ from chainboard_analytics.evaluation.mu import (
     result_columns,
 )
 from chainboard_analytics.evaluation.spec import SpecError
-from chainboard_analytics.evaluation.tiers import TIER_FIELDS, check_tiers, load_criteria
+from chainboard_analytics.evaluation.tiers import (
+    TIER_FIELDS,
+    check_tiers,
+    criteria_in_force,
+    criteria_sets,
+    load_criteria,
+)
 
 __all__ = [
     "FIRM_SCHEMA",
@@ -22,6 +28,8 @@ __all__ = [
     "builtin_methods",
     "calc_mu_scores",
     "check_tiers",
+    "criteria_in_force",
+    "criteria_sets",
     "evaluate_mu",
     "load_criteria",
     "load_method",

@@ -35,6 +35,8 @@ the data is never called close. ``far``: otherwise (missing fields are still lis
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -118,15 +120,21 @@ class Condition:
 
 @dataclass(frozen=True)
 class Tier:
+    """One tier of a rule set. ``pending``: the official thresholds are not held (the reason is
+    shown as the firm's missing item; no firm qualifies on guessed rules)."""
+
     id: str
     name: str
     qualification: str
     source: str
     conditions: tuple[Condition, ...]
+    pending: str = ""
 
 
 @dataclass(frozen=True)
 class Criteria:
+    """A rule set: the tiers of one official text, in force from ``effective_from``."""
+
     id: str
     version: str
     within_pct: float
@@ -134,6 +142,17 @@ class Criteria:
     tiers: tuple[Tier, ...]
     file: str
     text: str = field(repr=False)
+    #: the governing text: Chinese title, 文号 ("" when not found), dates
+    title: str = ""
+    document_no: str = ""
+    issued_on: dt.date | None = None
+    effective_from: dt.date | None = None
+    notes: str = ""
+
+    @property
+    def label(self) -> str:
+        """《title》（文号）for pages: never a file name."""
+        return f"{self.title}（{self.document_no or '文号未检索到'}）"
 
     @property
     def digest(self) -> str:
@@ -147,26 +166,59 @@ class Criteria:
 
 
 def load_criteria(path: str | Path | None = None, *, text: str | None = None) -> Criteria:
-    """Load the shipped criteria (``path=None``) or a criteria file."""
+    """Load the 2022 rule set (``path=None``) or a criteria file.
+
+    A file may say ``extends: OTHER.yaml`` (a file in the same folder): it then starts from the
+    other file's tiers and replaces those with the same ``id`` (order kept; new ids appended).
+    """
     src = read_source(path or CRITERIA_DIR / "tiers.yaml", text=text)
     d = src.data
-    reject_unknown(src, d, (), {"id", "version", "close", "tiers", "notes"})
+    reject_unknown(
+        src,
+        d,
+        (),
+        {
+            "id",
+            "version",
+            "close",
+            "tiers",
+            "notes",
+            "title",
+            "document_no",
+            "issued_on",
+            "effective_from",
+            "extends",
+        },
+    )
+    base: Criteria | None = None
+    if "extends" in d:
+        folder = Path(src.file).parent if path is not None else CRITERIA_DIR
+        base = load_criteria(folder / need(src, d, (), "extends", str))
     close = d.get("close") or {}
     check_type(src, close, ("close",), dict)
     reject_unknown(src, close, ("close",), {"within_pct", "max_failures"})
-    tiers = []
+    tiers: list[Tier] = []
     seen: set[str] = set()
     for ti, raw in enumerate(need(src, d, (), "tiers", list)):
         tp: tuple[str | int, ...] = ("tiers", ti)
         check_type(src, raw, tp, dict)
-        reject_unknown(src, raw, tp, {"id", "name", "qualification", "source", "conditions"})
+        reject_unknown(
+            src, raw, tp, {"id", "name", "qualification", "source", "conditions", "pending"}
+        )
         tid = need(src, raw, tp, "id", str)
         if tid in seen:
             raise src.error((*tp, "id"), f"tier '{tid}' is defined twice")
         seen.add(tid)
-        conds = need(src, raw, tp, "conditions", list)
-        if not conds:
-            raise src.error((*tp, "conditions"), "a tier needs at least one condition")
+        pending = raw.get("pending", "")
+        check_type(src, pending, (*tp, "pending"), str)
+        conds = raw.get("conditions") or []
+        check_type(src, conds, (*tp, "conditions"), list)
+        if not conds and not pending:
+            raise src.error(
+                (*tp, "conditions"), "a tier needs at least one condition (or 'pending: reason')"
+            )
+        if conds and pending:
+            raise src.error((*tp, "pending"), "a pending tier has no conditions")
         tiers.append(
             Tier(
                 id=tid,
@@ -176,17 +228,60 @@ def load_criteria(path: str | Path | None = None, *, text: str | None = None) ->
                 conditions=tuple(
                     _condition(src, c, (*tp, "conditions", i)) for i, c in enumerate(conds)
                 ),
+                pending=pending,
             )
         )
+    if base is not None:
+        mine = {t.id: t for t in tiers}
+        tiers = [mine.pop(t.id, t) for t in base.tiers] + [t for t in tiers if t.id in mine]
     return Criteria(
         id=str(need(src, d, (), "id", str)),
         version=str(need(src, d, (), "version", (str, int, float))),
-        within_pct=number(src, close, ("close",), "within_pct", 20.0),
-        max_failures=int(number(src, close, ("close",), "max_failures", 2)),
+        within_pct=number(src, close, ("close",), "within_pct", base.within_pct if base else 20.0),
+        max_failures=int(
+            number(src, close, ("close",), "max_failures", base.max_failures if base else 2)
+        ),
         tiers=tuple(tiers),
         file=src.file,
-        text=src.text,
+        text=src.text if base is None else base.text + "\n---\n" + src.text,
+        title=str(d.get("title", "")),
+        document_no=str(d.get("document_no", "")),
+        issued_on=_date(src, d, "issued_on"),
+        effective_from=_date(src, d, "effective_from"),
+        notes=str(d.get("notes", "")),
     )
+
+
+def _date(src: Source, d: dict, key: str) -> dt.date | None:
+    value = d.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise src.error((key,), f"'{key}' must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+@functools.cache
+def criteria_sets() -> tuple[Criteria, ...]:
+    """Every shipped rule set (``criteria/*.yaml``), oldest ``effective_from`` first."""
+    sets = [load_criteria(p) for p in sorted(CRITERIA_DIR.glob("*.yaml"))]
+    return tuple(sorted(sets, key=lambda c: c.effective_from or dt.date.min))
+
+
+def criteria_in_force(on: dt.date, sets: tuple[Criteria, ...] | None = None) -> Criteria:
+    """The rule set in force on ``on``: the latest ``effective_from`` not after it.
+
+    Before the first set's date the first set is used (the page names the set it applied).
+    """
+    sets = sets or criteria_sets()
+    chosen = sets[0]
+    for c in sets:
+        if c.effective_from is None or c.effective_from <= on:
+            chosen = c
+    return chosen
 
 
 def _formula(src: Source, obj: dict, path: tuple, key: str) -> Formula:
@@ -532,6 +627,22 @@ def check_tiers(firms: pd.DataFrame, criteria: Criteria) -> pd.DataFrame:
     """
     frames = []
     for tier in criteria.tiers:
+        if tier.pending:
+            n = len(firms)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "uscc": firms["uscc"].to_numpy(),
+                        "tier": tier.id,
+                        "status": ["missing"] * n,
+                        "failures": np.zeros(n, dtype="int64"),
+                        "shortfall": np.zeros(n),
+                        "gaps": [[] for _ in range(n)],
+                        "missing": [[tier.pending] for _ in range(n)],
+                    }
+                )
+            )
+            continue
         checked = [_check(c, firms) for c in tier.conditions]
         fails = sum(c.ok.eq(False).astype(int) for c in checked)
         misses = sum(c.ok.isna().astype(int) for c in checked)
@@ -572,6 +683,8 @@ __all__ = [
     "Criteria",
     "Tier",
     "check_tiers",
+    "criteria_in_force",
+    "criteria_sets",
     "item_points",
     "load_criteria",
 ]

@@ -2,11 +2,12 @@
 
 chainboard evaluate mu --year 2025 --method zhejiang|anhui|FILE.yaml [--out FILE.csv|.xlsx]
                        [--region CODE] [--save --user NAME [--publish]]
-chainboard evaluate tiers --year 2025 [--region CODE] [--out FILE.csv|.xlsx]
+chainboard evaluate tiers --year 2025 [--on YYYY-MM-DD] [--region CODE] [--out FILE.csv|.xlsx]
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,7 +17,12 @@ from chainboard.core.errors import DomainError
 from chainboard.enterprises.models import Enterprise, EnterpriseStatus
 from chainboard.evaluation import exports, selectors, services
 from chainboard.evaluation.inputs import mu_inputs
-from chainboard.evaluation.selectors import TIER_ORDER, criteria, tier_candidates
+from chainboard.evaluation.selectors import (
+    TIER_ORDER,
+    criteria,
+    evaluation_date,
+    tier_candidates,
+)
 from chainboard.geo.models import Region
 from chainboard_analytics.evaluation import SpecError, evaluate_mu, load_method
 
@@ -47,6 +53,12 @@ class Command(BaseCommand):
         )
         tiers = sub.add_parser("tiers", help="梯度培育候选名单")
         tiers.add_argument("--year", type=int, required=True)
+        tiers.add_argument(
+            "--on",
+            type=date.fromisoformat,
+            help="evaluation date YYYY-MM-DD: picks the rule set in force (default: end of year+1 "
+            "or today)",
+        )
         tiers.add_argument("--region", help="only firms of this region code")
         tiers.add_argument("--out", help="candidate list, .csv or .xlsx")
         tiers.add_argument("--user", help="read as this user (default: everything)")
@@ -120,13 +132,16 @@ class Command(BaseCommand):
 
     def _tiers(self, opts: dict[str, Any]) -> None:
         user = self._user(opts["user"]) or User(role="admin", is_superuser=True, is_active=True)
-        cands = tier_candidates(user=user, year=opts["year"])
+        on = opts.get("on") or evaluation_date(opts["year"])
+        crit = criteria(on)
+        self.stdout.write(f"评价日期 {on.isoformat()}，适用 {crit.label}")
+        cands = tier_candidates(user=user, year=opts["year"], on=on)
         if (region := self._region(opts["region"])) is not None:
             cands = cands[cands["region_id"].astype(str).str.startswith(region.code.rstrip("0"))]
         cands = cands.assign(order=cands["tier"].map(TIER_ORDER.index)).sort_values(
             ["order", "held", "shortfall", "uscc"]
         )
-        names = {t.id: t.name for t in criteria().tiers}
+        names = {t.id: t.name for t in crit.tiers}
         for tier in TIER_ORDER:
             sub = cands[(cands["tier"] == tier) & ~cands["held"]]
             self.stdout.write(
