@@ -62,9 +62,9 @@ def test_api_tier_list_defaults_to_the_year_in_scope(
     asked: list[int] = []
     real = selectors.tier_candidates
 
-    def spy(*, user: Any, year: int) -> Any:
+    def spy(*, user: Any, year: int, on: Any = None) -> Any:
         asked.append(year)
-        return real(user=user, year=year)
+        return real(user=user, year=year, on=on)
 
     monkeypatch.setattr(selectors, "tier_candidates", spy)
     c = login(shahe_user)
