@@ -15,15 +15,12 @@ working day) is left to the office choosing the end date: the platform has no ho
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Any
+from typing import Any
 
 import pandas as pd
-from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
@@ -56,7 +53,7 @@ from chainboard.evaluation.services import (
     run_inputs_hash,
     score_frame,
 )
-from chainboard.imports.guard import FileRefused, Limits, attachment_name, check_attachment
+from chainboard.imports.attachments import Upload, attachments_check
 from chainboard_analytics.evaluation import load_method
 from chainboard_analytics.evaluation.spec import FIGURE_FIELDS
 
@@ -77,15 +74,6 @@ RESULT_FIELDS = (
 )
 MAX_TEXT = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class Upload:
-    """One uploaded file as the service sees it (a Django ``UploadedFile`` fits)."""
-
-    name: str
-    size: int
-    file: IO[bytes]
 
 
 def local_today(now: datetime | None = None) -> date:
@@ -213,51 +201,21 @@ def objection_file(
         raise DomainError(
             f"本企业已对该评价批次提出过异议（异议#{earlier.pk}），每个批次只能提出一份"
         )
-    checked = _checked_files(files)
+    checked = attachments_check(files)
     objection = Objection(
         run=run, enterprise=enterprise, reason=text, klass_filed=result.klass, filed_by=user
     )
     objection.full_clean()
     set_history(objection, user, "提出异议")
     objection.save()
-    for upload, kind, digest in checked:
+    for c in checked:
         attachment = ObjectionAttachment(
-            objection=objection,
-            name=attachment_name(upload.name),
-            kind=kind,
-            size=upload.size,
-            sha256=digest,
+            objection=objection, name=c.name, kind=c.kind, size=c.upload.size, sha256=c.sha256
         )
-        upload.file.seek(0)
-        attachment.file.save(f"x.{kind}", File(upload.file), save=False)
+        c.upload.file.seek(0)
+        attachment.file.save(f"x.{c.kind}", File(c.upload.file), save=False)
         attachment.save()
     return objection
-
-
-def _checked_files(files: Sequence[Upload]) -> list[tuple[Upload, str, str]]:
-    limit = settings.CHAINBOARD_ATTACHMENT_MAX_FILES
-    if len(files) > limit:
-        raise DomainError(f"附件最多 {limit} 个，收到 {len(files)} 个", fields={"files": "过多"})
-    limits = Limits.from_settings()
-    out = []
-    for upload in files:
-        shown = attachment_name(upload.name)
-        try:
-            kind = check_attachment(
-                upload.file,
-                upload.name,
-                upload.size,
-                max_bytes=settings.CHAINBOARD_ATTACHMENT_MAX_BYTES,
-                limits=limits,
-            )
-        except FileRefused as exc:
-            raise DomainError(f"附件“{shown}”：{exc}", fields={"files": str(exc)}) from exc
-        digest = hashlib.sha256()
-        upload.file.seek(0)
-        while chunk := upload.file.read(1 << 20):
-            digest.update(chunk)
-        out.append((upload, kind, digest.hexdigest()))
-    return out
 
 
 @transaction.atomic
