@@ -21,7 +21,9 @@ from chainboard.core.errors import DomainError, OutOfScope
 from chainboard.core.locking import EditConflict
 from chainboard.enterprises.api import router as enterprises_router
 from chainboard.evaluation.api import router as evaluation_router
+from chainboard.firmrequests.api import router as requests_router
 from chainboard.imports.api import router as imports_router
+from chainboard.notifications.api import router as notifications_router
 from chainboard.projects.api import router as projects_router
 from chainboard.supply.api import router as supply_router
 
@@ -62,6 +64,8 @@ api.add_router("/chains/", chains_router)
 api.add_router("/evaluation/", evaluation_router)
 api.add_router("/projects/", projects_router)
 api.add_router("/supply/", supply_router)
+api.add_router("/requests/", requests_router)
+api.add_router("/notifications/", notifications_router)
 
 
 @api.exception_handler(DomainError)

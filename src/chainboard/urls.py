@@ -21,6 +21,8 @@ urlpatterns = [
     path("projects/", include("chainboard.projects.urls")),
     path("strategy/", include("chainboard.strategy.urls")),
     path("jobs/", include("chainboard.jobs.urls")),
+    path("requests/", include("chainboard.firmrequests.urls")),
+    path("notifications/", include("chainboard.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -257,6 +257,43 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
     "can_edit_class_policy": [
         ("亩均差别化政策", lambda u, w: scope.can_edit_class_policy(u), row(1, 0, 0, 0, 0, 0, 0)),
     ],
+    "can_raise_request": [
+        ("宁晋 firm", lambda u, w: scope.can_raise_request(u, w.firm), row(1, 1, 1, 1, 1, 1, 0)),
+        (
+            "沙河 firm",
+            lambda u, w: scope.can_raise_request(u, w.firm_shahe),
+            row(1, 1, 1, 0, 0, 0, 0),
+        ),
+    ],
+    "can_handle_request": [
+        (
+            "a 宁晋 request",
+            lambda u, w: scope.can_handle_request(u, SimpleNamespace(region=w.regions["ningjin"])),
+            row(1, 1, 1, 1, 0, 0, 0),
+        ),
+        (
+            "a 沙河 request",
+            lambda u, w: scope.can_handle_request(u, SimpleNamespace(region=w.regions["shahe"])),
+            row(1, 1, 1, 0, 0, 0, 0),
+        ),
+    ],
+    "can_confirm_request": [
+        (
+            "the firm's own request",
+            lambda u, w: scope.can_confirm_request(u, SimpleNamespace(enterprise_id=w.firm.pk)),
+            row(0, 0, 0, 0, 0, 1, 0),
+        ),
+        (
+            "a 沙河 firm's request",
+            lambda u, w: scope.can_confirm_request(
+                u, SimpleNamespace(enterprise_id=w.firm_shahe.pk)
+            ),
+            row(0, 0, 0, 0, 0, 0, 0),
+        ),
+    ],
+    "can_edit_routing_rules": [
+        ("诉求分办规则", lambda u, w: scope.can_edit_routing_rules(u), row(1, 1, 0, 0, 0, 0, 0)),
+    ],
     "can_run_supply_analysis": [
         ("any region", lambda u, w: scope.can_run_supply_analysis(u), row(1, 1, 1, 1, 0, 0, 0)),
         (

@@ -202,6 +202,32 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
             result_name="评价简报.txt",
         )
 
+    # 政企直通车: a request (with an attachment) of the 宁晋 firm and of the 沙河 firm; a
+    # notification of each user (another user's is out of scope)
+    from chainboard.firmrequests.models import Department, FirmRequest, RequestAttachment
+    from chainboard.notifications.models import Notification
+
+    firm_requests, request_attachments = {}, {}
+    for side, f in (("in", firm), ("out", firm_shahe)):
+        dept = Department.objects.create(region=f.region, name=f"{f.region.name}路由测试局")
+        firm_requests[side] = FirmRequest.objects.create(
+            enterprise=f,
+            region=f.region,
+            category="land",
+            title=f"{f.name}用地诉求",
+            description="用地",
+            department=dept,
+            due_on=dt.date(2030, 1, 1),
+        )
+        request_attachments[side] = RequestAttachment(
+            request=firm_requests[side], name="规划.pdf", kind="pdf", size=9, sha256="0" * 64
+        )
+        request_attachments[side].file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        request_attachments[side].save()
+
+    def note(u: Any) -> Any:
+        return Notification.objects.create(user=u, kind="other", title="路由测试通知")
+
     own_batches = {role: batch(u) for role, u in users.items()}
     own_jobs = {role: job(u) for role, u in users.items()}
     world = World(users=users)
@@ -222,6 +248,9 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
         "task": tasks,
         "batch": {"in": own_batches, "out": batch(other)},
         "job": {"in": own_jobs, "out": job(other)},
+        "firm_request": firm_requests,
+        "request_attachment": request_attachments,
+        "notification": {"in": {role: note(u) for role, u in users.items()}, "out": note(other)},
     }
     return world
 
@@ -265,6 +294,9 @@ ARGS: dict[str, Args] = {
     "region": obj("region", "code", "code"),
     "batch": obj("batch", name="batch_id"),
     "job": obj("job"),
+    "firm_request": obj("firm_request"),
+    "request_attachment": both(obj("firm_request"), obj("request_attachment", name="att")),
+    "notification": obj("notification"),
     "kind": const(kind="figures"),
     "weekly": const(fmt="xlsx"),
     "monthly": const(fmt="xlsx"),
@@ -280,6 +312,7 @@ ARGS: dict[str, Args] = {
     "api_supply_run": obj("supply_run", name="run_id"),
     "api_project": obj("project", "code", "code"),
     "api_month": const(month="2025-06"),
+    "api_firm_request": obj("firm_request", name="request_id"),
 }
 
 
@@ -532,6 +565,34 @@ PAGES: dict[str, Route] = {
     "jobs:list": Route(ALL),
     "jobs:detail": Route(ALL, "job", OWN),
     "jobs:download": Route(ALL, "job", OWN),
+    # 政企直通车: everyone raises (a firm for itself, officers on a firm's behalf); 受理 by the
+    # county and the city level, the firm confirms; rules changed by administrators/analysts
+    "firmrequests:list": Route(ALL),
+    "firmrequests:new": Route(ALL, post="- - - - - 302", body={"category": "land"}),
+    "firmrequests:dashboard": Route("200 200 200 200 302 302"),
+    "firmrequests:rules": Route(
+        "200 200 200 200 404 302",
+        post="- - 403 403 404 302",
+        body={"category": "land", "department": "1", "deadline_days": "5"},
+    ),
+    "firmrequests:detail": Route(
+        ALL,
+        "firm_request",
+        SCOPED,
+        post="- - - 403 403 302",
+        post_out=SCOPED_WRITE,
+        body={"action": "accept"},
+    ),
+    "firmrequests:attachment": Route(ALL, "request_attachment", SCOPED),
+    "notifications:list": Route(ALL),
+    "notifications:read": Route(
+        "405 405 405 405 405 302",
+        "notification",
+        "405 405 405 405 405 302",
+        post="- - - - - 302",
+        post_out="404 404 404 404 404 302",
+    ),
+    "notifications:read_all": Route("405 405 405 405 405 302", post="- - - - - 302"),
     "set_language": Route("302 302 302 302 302 302", public=True),
     "healthz": Route("200 200 200 200 200 200", public=True),
     "favicon": Route("302 302 302 302 302 302", public=True),
@@ -644,6 +705,10 @@ OPERATIONS: dict[str, Route] = {
     "GET /api/supply/chains/{chain_id}/nodes": Route(API_ALL, "api_chain", API_SCOPED),
     "GET /api/supply/chains/{chain_id}/dependences": Route(API_ALL, "api_chain", API_SCOPED),
     "GET /api/supply/runs/{run_id}/pairs": Route(API_ALL, "api_supply_run", API_SCOPED),
+    "GET /api/requests/": Route(API_ALL),
+    "GET /api/requests/stats": Route(API_ALL),
+    "GET /api/requests/{request_id}": Route(API_ALL, "api_firm_request", API_SCOPED),
+    "GET /api/notifications/": Route(API_ALL),
 }
 
 # --- enumeration ------------------------------------------------------------------------------

@@ -247,6 +247,12 @@ def objection_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     return enterprise_q(user, f"{prefix}enterprise__") & evaluation_run_q(user, f"{prefix}run__")
 
 
+def firm_request_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """诉求 (政企直通车) a user may see: those of the firms they see (a firm user only its own
+    firm's, a park user the park's firms', a county officer the county's, the city level all)."""
+    return enterprise_q(user, f"{prefix}enterprise__")
+
+
 # --- capabilities: what a user may do ---------------------------------------------------------
 
 
@@ -430,6 +436,61 @@ def can_run_supply_analysis(
     return region is None or regions_visible(u).filter(pk=region.pk).exists()
 
 
+#: Handle 诉求 (受理, 转办, 答复) of the firms of their region.
+REQUEST_HANDLERS = frozenset({Role.ADMIN, Role.ANALYST, Role.REGION_STAFF})
+
+
+def can_raise_request(user: User | AnonymousUser | None, enterprise: Enterprise) -> bool:
+    """Raise a 诉求 for ``enterprise``: the firm's own user, or an officer who sees the firm
+    (on the firm's behalf)."""
+    u = _user(user)
+    if u is None:
+        return False
+    if u.role == Role.ENTERPRISE:
+        return bool(u.scope_enterprise_id) and u.scope_enterprise_id == enterprise.pk
+    return can_edit_registry(u) and can_see_enterprise(u, enterprise)
+
+
+def can_handle_request(user: User | AnonymousUser | None, request: Any) -> bool:
+    """受理, 转办, 答复 a 诉求: admins, analysts and county officers whose region holds the
+    request's (park staff and firms cannot)."""
+    u = _user(user)
+    return _in(u, REQUEST_HANDLERS) and _region_within(u, request.region)  # type: ignore[arg-type]
+
+
+def can_confirm_request(user: User | AnonymousUser | None, request: Any) -> bool:
+    """Confirm (办结), send back or rate the answer to a 诉求: the firm's own user only."""
+    u = _user(user)
+    return (
+        u is not None
+        and u.role == Role.ENTERPRISE
+        and bool(u.scope_enterprise_id)
+        and u.scope_enterprise_id == request.enterprise_id
+    )
+
+
+def can_edit_routing_rules(user: User | AnonymousUser | None) -> bool:
+    """Change the 诉求分办规则 and departments: administrators and analysts."""
+    return _in(_user(user), CITY_ROLES)
+
+
+def request_officers(region: Region | None) -> QuerySet[User]:
+    """Active officers (analysts, county staff) whose scope is exactly ``region``: who hears of a
+    request escalated to that level."""
+    if region is None:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, role__in=[Role.ANALYST, Role.REGION_STAFF], scope_region=region
+    )
+
+
+def firm_users(enterprise_id: int) -> QuerySet[User]:
+    """The active enterprise users of a firm (who hears of answers to its requests)."""
+    return User.objects.filter(
+        is_active=True, role=Role.ENTERPRISE, scope_enterprise_id=enterprise_id
+    )
+
+
 # --- checks services call (OutOfScope → 403) ------------------------------------------------
 
 
@@ -559,3 +620,27 @@ def require_supply_runner(user: Any, region: Region) -> User | None:
     if not can_run_supply_analysis(u, region):
         raise OutOfScope(f"{region.name}（{region.code}）不在您的管辖范围")
     return u
+
+
+def require_request_raiser(user: User | AnonymousUser | None, enterprise: Enterprise) -> User:
+    if not can_raise_request(user, enterprise):
+        raise OutOfScope("只有该企业的企业用户或管辖该企业的工作人员可以提交诉求")
+    return user  # type: ignore[return-value]
+
+
+def require_request_handler(user: User | AnonymousUser | None, request: Any) -> User:
+    if not can_handle_request(user, request):
+        raise OutOfScope("只有管辖该企业的县区、市级工作人员可以受理、转办、答复诉求")
+    return user  # type: ignore[return-value]
+
+
+def require_request_firm(user: User | AnonymousUser | None, request: Any) -> User:
+    if not can_confirm_request(user, request):
+        raise OutOfScope("只有提出诉求的企业可以确认办结或评价")
+    return user  # type: ignore[return-value]
+
+
+def require_routing_editor(user: User | AnonymousUser | None) -> User:
+    if not can_edit_routing_rules(user):
+        raise OutOfScope("只有管理员或分析员可以修改分办规则")
+    return user  # type: ignore[return-value]

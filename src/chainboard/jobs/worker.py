@@ -18,6 +18,7 @@ import time
 from django.conf import settings
 from django.db import connection
 from django.utils.crypto import get_random_string
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from chainboard.jobs import services
@@ -31,11 +32,33 @@ class Heartbeat(threading.Thread):
         self.worker_id, self.every = worker_id, every
         self.stopped = threading.Event()
         self.purged_at: float | None = None
+        self.periodic_at: dict[str, float] = {}
 
     def beat(self) -> None:
         services.heartbeat(self.worker_id, hostname=socket.gethostname(), pid=os.getpid())
         services.recover_orphans()
         self.purge_if_due()
+        self.periodic_if_due()
+
+    def periodic_if_due(self, now: float | None = None) -> list[str]:
+        """Run each ``JOBS_PERIODIC`` function (dotted path → every N seconds) when due, first
+        on the first beat; one that fails is logged and tried again at its next turn. The
+        functions are idempotent (several workers may run them)."""
+        now = time.monotonic() if now is None else now
+        ran = []
+        for dotted, every in settings.JOBS_PERIODIC.items():
+            last = self.periodic_at.get(dotted)
+            if last is not None and now - last < every:
+                continue
+            self.periodic_at[dotted] = now
+            try:
+                result = import_string(dotted)()
+            except Exception:
+                log.exception("worker %s: periodic %s failed", self.worker_id, dotted)
+                continue
+            log.info("worker %s: periodic %s: %s", self.worker_id, dotted, result)
+            ran.append(dotted)
+        return ran
 
     def purge_if_due(self, now: float | None = None) -> services.PurgeReport | None:
         """Delete expired job files once per ``JOBS_PURGE_EVERY_SECONDS`` (first beat: at once)."""

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chainboard.core",
     "chainboard.accounts",
     "chainboard.jobs",
+    "chainboard.notifications",
     "chainboard.geo",
     "chainboard.industries",
     "chainboard.enterprises",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "chainboard.projects",
     "chainboard.strategy",
     "chainboard.supply",
+    "chainboard.firmrequests",
     "chainboard.dashboards",
     "chainboard.demo",
     "chainboard.ops",
@@ -89,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "chainboard.core.context_processors.site",
                 "chainboard.accounts.context_processors.capabilities",
+                "chainboard.notifications.context_processors.unread",
             ],
         },
     },
@@ -163,6 +166,32 @@ JOBS_PURGE_EVERY_SECONDS = env.float("CHAINBOARD_JOBS_PURGE_EVERY", default=3600
 # committing an import preview of more data rows than this runs as a background job
 CHAINBOARD_IMPORT_JOB_ROWS = env.int("CHAINBOARD_IMPORT_JOB_ROWS", default=2000)
 HEALTH_TASK_WORKER_CHECK = "chainboard.jobs.health.worker_status"
+# periodic work each worker runs from its heartbeat thread: dotted function → every N seconds
+# (a function lower apps cannot import by name; jobs sits below them)
+JOBS_PERIODIC = {
+    "chainboard.firmrequests.services.requests_sweep": env.float(
+        "CHAINBOARD_REQUESTS_SWEEP_EVERY", default=600.0
+    ),
+}
+
+# 政企直通车 (docs/services.md): deadline when no routing rule matches; days after the deadline
+# an overdue request is escalated from the county to the city
+CHAINBOARD_REQUEST_DEFAULT_DAYS = env.int("CHAINBOARD_REQUEST_DEFAULT_DAYS", default=15)
+CHAINBOARD_REQUEST_CITY_AFTER_DAYS = env.int("CHAINBOARD_REQUEST_CITY_AFTER_DAYS", default=5)
+# Notifications: in-app always; email (Django's EMAIL_* SMTP settings) and a webhook (企业微信
+# group robot URL) only when configured — never required
+CHAINBOARD_NOTIFY_EMAIL = env.bool("CHAINBOARD_NOTIFY_EMAIL", default=False)
+CHAINBOARD_NOTIFY_WEBHOOK_URL = env.str("CHAINBOARD_NOTIFY_WEBHOOK_URL", default="")
+CHAINBOARD_NOTIFY_WEBHOOK_TIMEOUT = env.float("CHAINBOARD_NOTIFY_WEBHOOK_TIMEOUT", default=5.0)
+CHAINBOARD_SITE_URL = env.str("CHAINBOARD_SITE_URL", default="")  # absolute links in email
+EMAIL_HOST = env.str("CHAINBOARD_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("CHAINBOARD_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("CHAINBOARD_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("CHAINBOARD_EMAIL_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("CHAINBOARD_EMAIL_TLS", default=False)
+EMAIL_USE_SSL = env.bool("CHAINBOARD_EMAIL_SSL", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str("CHAINBOARD_EMAIL_FROM", default="chainboard@localhost")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
