@@ -82,6 +82,26 @@ def _profiles(admin: User | None) -> int:
         ip1 = int(rng.poisson(2.5 if held & {"high_tech", "srdi", "little_giant"} else 0.3))
         ip2 = int(rng.poisson(6 if held & {"high_tech", "tech_sme"} else 1))
         equity = float(rng.uniform(200, 9000)) if rng.random() < 0.08 else 0.0
+        # the route and 精细化 inputs of the tier rules: a second stream, so the figures above
+        # stay as they were
+        r2 = np.random.default_rng(zlib.crc32(uscc.encode()) + 1)
+        routes = {
+            "ip_class1_high_value": int(r2.binomial(ip1, 0.2)),
+            "ip_class1_own": int(r2.binomial(ip1, 0.7)),
+            "equity_raised_3y_wan_yuan": _dec(equity * r2.uniform(1.0, 1.3)),
+            "rd_institution_provincial": "tech_center" in held,
+            "award_national_5y": bool(r2.random() < 0.01),
+            "standard_led_5y": bool(r2.random() < 0.04),
+            "award_3y": bool(r2.random() < 0.03),
+            "demo_title_valid": bool(r2.random() < 0.02),
+            "award_srdi_3y": bool(r2.random() < 0.02),
+            "maker_china_500_3y": bool(r2.random() < 0.01),
+            "info_system": bool(r2.random() < 0.7),
+            "quality_certification": bool(r2.random() < 0.6),
+            "own_brand": bool(r2.random() < 0.5),
+            "energy_advanced": "single_champion" in held or bool(r2.random() < 0.3),
+            "no_violation_3y": bool(r2.random() < 0.95),
+        }
         for year in YEARS:
             rev, rd, emp = figures.get((firm_id, year), (None, None, None))
             if rev is None:
@@ -123,6 +143,13 @@ def _profiles(admin: User | None) -> int:
                     srdi_score=_dec(
                         float(np.clip(38 + rd_int * 550 + rng.normal(0, 8), 20, 96)), 1
                     ),
+                    total_cost_wan_yuan=_dec(rev_f * r2.uniform(0.8, 0.97)),
+                    total_income_wan_yuan=_dec(rev_f * r2.uniform(1.0, 1.05)),
+                    rd_domestic_3y_wan_yuan=_dec(float(rd or 0) * 3 * r2.uniform(0.85, 1.0)),
+                    innovation_score=_dec(
+                        r2.uniform(72, 92) if "high_tech" in held else r2.uniform(45, 85), 1
+                    ),
+                    **routes,
                 )
             )
     bulk_create_with_history(

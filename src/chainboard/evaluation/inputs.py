@@ -71,12 +71,27 @@ def tier_inputs(*, user: Any, year: int) -> pd.DataFrame:
     firms = evaluated_firms(user)
     base = pd.DataFrame.from_records(
         list(
-            firms.values("id", "uscc", "name", "region_id", "region__name", "park_id", "founded_on")
+            firms.values(
+                "id",
+                "uscc",
+                "name",
+                "region_id",
+                "region__name",
+                "park_id",
+                "founded_on",
+                "industry_id",
+            )
         )
     )
     if base.empty:
         return base
-    base = base.rename(columns={"id": "enterprise_id", "region__name": "region_name"})
+    base = base.rename(
+        columns={
+            "id": "enterprise_id",
+            "region__name": "region_name",
+            "industry_id": "industry_code",
+        }
+    )
     base["years_registered"] = [year - d.year if d else None for d in base.pop("founded_on")]
     figures = pd.DataFrame.from_records(
         list(
@@ -118,9 +133,9 @@ def tier_inputs(*, user: Any, year: int) -> pd.DataFrame:
         base = base.merge(cur, left_on="enterprise_id", right_index=True, how="left")
     profiles = pd.DataFrame.from_records(
         list(
-            TierProfile.objects.filter(enterprise__in=firms, year__in=[year - 1, year]).values(
-                "enterprise_id", "year", *PROFILE_FIELDS
-            )
+            TierProfile.objects.filter(
+                enterprise__in=firms, year__in=[year - 2, year - 1, year]
+            ).values("enterprise_id", "year", *PROFILE_FIELDS)
         )
     )
     if not profiles.empty:
@@ -130,15 +145,24 @@ def tier_inputs(*, user: Any, year: int) -> pd.DataFrame:
         prev = profiles[profiles["year"] == year - 1][
             ["enterprise_id", "main_business_revenue_wan_yuan"]
         ].rename(columns={"main_business_revenue_wan_yuan": "main_business_revenue_prev_wan_yuan"})
-        base = base.merge(now, on="enterprise_id", how="left").merge(
-            prev, on="enterprise_id", how="left"
+        prev2 = profiles[profiles["year"] == year - 2][
+            ["enterprise_id", "main_business_revenue_wan_yuan"]
+        ].rename(columns={"main_business_revenue_wan_yuan": "main_business_revenue_prev2_wan_yuan"})
+        base = (
+            base.merge(now, on="enterprise_id", how="left")
+            .merge(prev, on="enterprise_id", how="left")
+            .merge(prev2, on="enterprise_id", how="left")
         )
-    held = set(
-        Qualification.objects.filter(enterprise__in=firms, kind=QualificationKind.HIGH_TECH)
-        .filter(_valid_in(year))
-        .values_list("enterprise_id", flat=True)
-    )
-    base["high_tech_valid"] = base["enterprise_id"].map(lambda i: 1.0 if i in held else 0.0)
+    for kind, column in (
+        (QualificationKind.HIGH_TECH, "high_tech_valid"),
+        (QualificationKind.SRDI, "srdi_valid"),  # 小巨人's prerequisite
+    ):
+        held = set(
+            Qualification.objects.filter(enterprise__in=firms, kind=kind)
+            .filter(_valid_in(year))
+            .values_list("enterprise_id", flat=True)
+        )
+        base[column] = base["enterprise_id"].map(lambda i, h=held: 1.0 if i in h else 0.0)
     return base
 
 

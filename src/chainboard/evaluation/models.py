@@ -209,6 +209,25 @@ PROFILE_FIELDS = [
     "has_rd_institution",
     "strategic_emerging",
     "srdi_score",
+    "total_cost_wan_yuan",
+    "total_income_wan_yuan",
+    "rd_domestic_3y_wan_yuan",
+    "innovation_score",
+    "ip_class1_high_value",
+    "ip_class1_own",
+    "equity_raised_3y_wan_yuan",
+    "rd_institution_provincial",
+    "award_national_5y",
+    "standard_led_5y",
+    "award_3y",
+    "demo_title_valid",
+    "award_srdi_3y",
+    "maker_china_500_3y",
+    "info_system",
+    "quality_certification",
+    "own_brand",
+    "energy_advanced",
+    "no_violation_3y",
 ]
 
 
@@ -237,6 +256,37 @@ class TierProfile(Versioned, BaseModel):
     srdi_score = models.DecimalField(
         "专精特新评价得分", max_digits=5, decimal_places=1, null=True, blank=True
     )
+    total_cost_wan_yuan = _amount("成本费用支出总额(万元)")
+    total_income_wan_yuan = _amount("总收入(万元)")
+    rd_domestic_3y_wan_yuan = _amount("近三年境内研发费用(万元)")
+    innovation_score = models.DecimalField(
+        "高企创新能力评价得分(分)", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    ip_class1_high_value = _count("高价值Ⅰ类知识产权(件)")
+    ip_class1_own = _count("自主研发Ⅰ类知识产权(件)")
+    equity_raised_3y_wan_yuan = _amount("近三年新增股权融资(万元)")
+    rd_institution_provincial = models.BooleanField("建有省部级以上研发机构", null=True, blank=True)
+    award_national_5y = models.BooleanField(
+        "近五年国家级科技奖励(获奖单位前三)", null=True, blank=True
+    )
+    standard_led_5y = models.BooleanField("近五年主导制定国际/国家/行业标准", null=True, blank=True)
+    award_3y = models.BooleanField("近三年获国家级或省级科技奖励", null=True, blank=True)
+    demo_title_valid = models.BooleanField(
+        "有效期内国家级技术创新示范企业或知识产权优势/示范企业", null=True, blank=True
+    )
+    award_srdi_3y = models.BooleanField(
+        "近三年省级科技奖励前三或国家级科技奖励前五", null=True, blank=True
+    )
+    maker_china_500_3y = models.BooleanField("近三年创客中国全国500强", null=True, blank=True)
+    info_system = models.BooleanField("至少1项核心业务采用信息系统支撑", null=True, blank=True)
+    quality_certification = models.BooleanField(
+        "取得管理体系认证或发达国家和地区产品认证", null=True, blank=True
+    )
+    own_brand = models.BooleanField("拥有自主品牌", null=True, blank=True)
+    energy_advanced = models.BooleanField(
+        "单位产品能耗达到能耗限额标准先进值", null=True, blank=True
+    )
+    no_violation_3y = models.BooleanField("近三年无重大违法违规", null=True, blank=True)
     history = HistoricalRecords(verbose_name="梯度指标变更记录")
 
     class Meta:

@@ -15,7 +15,9 @@ Conditions
 ``{points: {pass: P, items: [{value, group, bands: [{min: X, points: N}, …]}], floors: {…}}}``
     A points test: each item scores the points of the first band (from the top) whose lower
     edge the value reaches: ``min: X`` includes X (≥ X, "X以上"), ``above: X`` does not (> X).
-    The total must reach ``pass`` and each group its floor.
+    The total must reach ``pass`` and each group its floor. Items with the same ``choose: KEY``
+    are alternatives: only the best-scoring one counts (科技型 R&D ÷ sales or ÷ total cost,
+    "企业可任选其一"; 创新型 IP: 高价值Ⅰ类 20 / 自主Ⅰ类 15 / Ⅰ类 10 / Ⅱ类 5, at most 20).
 
 Edges follow the wording of the official text (quoted in the criteria file): 以上/以下/不低于/
 不超过 include the number (≥/≤), 超过/不满/低于 do not (>/<); see the criteria file's header.
@@ -46,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chainboard_analytics.evaluation.sme import sme_flags
 from chainboard_analytics.evaluation.spec import (
     Formula,
     Source,
@@ -87,6 +90,28 @@ TIER_FIELDS: dict[str, str] = {
     "strategic_emerging": "主导产品属战略性新兴产业(1/0)",
     "high_tech_valid": "持有有效高企证书(1/0)",
     "srdi_score": "专精特新评价得分(分)",
+    "total_cost_wan_yuan": "成本费用支出总额(万元)",
+    "total_income_wan_yuan": "总收入(万元)",
+    "rd_domestic_3y_wan_yuan": "近三年境内研发费用(万元)",
+    "innovation_score": "高企创新能力评价得分(分)",
+    "ip_class1_high_value": "高价值Ⅰ类知识产权(件)",
+    "ip_class1_own": "自主研发Ⅰ类知识产权(件)",
+    "equity_raised_3y_wan_yuan": "近三年新增股权融资(万元)",
+    "rd_institution_provincial": "建有省部级以上研发机构(1/0)",
+    "award_national_5y": "近五年国家级科技奖励(获奖单位前三)(1/0)",
+    "standard_led_5y": "近五年主导制定国际/国家/行业标准(1/0)",
+    "award_3y": "近三年获国家级或省级科技奖励(1/0)",
+    "demo_title_valid": "有效期内国家级技术创新示范企业或知识产权优势/示范企业(1/0)",
+    "award_srdi_3y": "近三年省级科技奖励前三或国家级科技奖励前五(1/0)",
+    "maker_china_500_3y": "近三年创客中国全国500强(1/0)",
+    "info_system": "至少1项核心业务采用信息系统支撑(1/0)",
+    "quality_certification": "取得管理体系认证或发达国家和地区产品认证(1/0)",
+    "own_brand": "拥有自主品牌(1/0)",
+    "energy_advanced": "单位产品能耗达到能耗限额标准先进值(1/0)",
+    "no_violation_3y": "近三年无重大违法违规(1/0)",
+    "main_business_revenue_prev2_wan_yuan": "前年主营业务收入(万元)",
+    "srdi_valid": "持有有效专精特新中小企业称号(1/0)",
+    "sme_size_ok": "属于中小企业(《中小企业划型标准规定》)(1/0)",
 }
 
 STATUSES = ("qualifies", "close", "missing", "far")
@@ -368,7 +393,7 @@ def _points(src: Source, raw: Any, pp: tuple, label: str, when: Guard | None) ->
     for ii, it in enumerate(need(src, raw, pp, "items", list)):
         ip = (*pp, "items", ii)
         check_type(src, it, ip, dict)
-        reject_unknown(src, it, ip, {"label", "value", "group", "bands", "unit"})
+        reject_unknown(src, it, ip, {"label", "value", "group", "bands", "unit", "choose"})
         bands = []
         last = math.inf
         for bi, b in enumerate(need(src, it, ip, "bands", list)):
@@ -388,6 +413,7 @@ def _points(src: Source, raw: Any, pp: tuple, label: str, when: Guard | None) ->
                 "group": it.get("group", ""),
                 "unit": it.get("unit", ""),
                 "bands": tuple(bands),
+                "choose": str(it.get("choose", "")),
             }
         )
         groups.add(it.get("group", ""))
@@ -498,7 +524,12 @@ def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
             ok_any |= p.ok.eq(True)
             miss_any |= p.ok.isna()
         ok = _tristate(ok_any, miss_any)
-        short = pd.concat([p.short for p in parts], axis=1).min(axis=1).where(~ok_any, 0.0)
+        # an alternative whose figures are missing might hold: then no shortfall is known
+        short = (
+            pd.concat([p.short for p in parts], axis=1)
+            .min(axis=1, skipna=False)
+            .where(~ok_any, 0.0)
+        )
         texts = pd.Series(
             [
                 " 或 ".join(t for t in row if t)
@@ -519,19 +550,41 @@ def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
         by_group: dict[str, pd.Series] = {}
         missing = pd.Series("", index=idx, dtype=object)
         any_missing = pd.Series(False, index=idx)
+        chosen: dict[str, tuple[str, pd.Series, pd.Series]] = {}
+        # the optimistic score: a missing item at its top band (what the firm might reach)
+        opt_total = pd.Series(0.0, index=idx)
+        opt_group: dict[str, pd.Series] = {}
         for it in c.items:
             v = _eval(it["value"], frame)
-            pts = item_points(it, frame)
-            total += pts
-            by_group[it["group"]] = by_group.get(it["group"], 0.0) + pts
             m = v.isna()
+            pts = item_points(it, frame)
+            top = max((p for _, _, p in it["bands"]), default=0.0)
+            opt = pts.where(~m, top)
+            if it["choose"]:  # alternatives: only the best-scoring item of the choice counts
+                group, best, best_opt = chosen.get(
+                    it["choose"], (it["group"], pts * 0.0, pts * 0.0)
+                )
+                chosen[it["choose"]] = (group, np.maximum(best, pts), np.maximum(best_opt, opt))
+            else:
+                total += pts
+                by_group[it["group"]] = by_group.get(it["group"], 0.0) + pts
+                opt_total += opt
+                opt_group[it["group"]] = opt_group.get(it["group"], 0.0) + opt
             any_missing |= m
-            missing = missing.where(~m, missing.where(missing == "", missing + "、") + it["label"])
+            names = _missing_names(it["value"], frame)  # the figures, as elsewhere
+            missing = missing.where(~m, missing.where(missing == "", missing + "、") + names)
+        for group, best, best_opt in chosen.values():
+            total += best
+            by_group[group] = by_group.get(group, 0.0) + best
+            opt_total += best_opt
+            opt_group[group] = opt_group.get(group, 0.0) + best_opt
         ok_b = total >= c.threshold - 1e-9
+        ok_opt = opt_total >= c.threshold - 1e-9
         floor_fail = pd.Series("", index=idx, dtype=object)
         for g, fl in c.floors.items():
             bad = by_group[g] < fl - 1e-9
             ok_b &= ~bad
+            ok_opt &= ~(opt_group[g] < fl - 1e-9)
             floor_fail = floor_fail.where(
                 ~bad,
                 floor_fail
@@ -545,6 +598,8 @@ def _check(c: Condition, frame: pd.DataFrame) -> _Checked:
         short = ((c.threshold - total) / c.threshold).clip(lower=0.0)
         short = short.where(~ok_b, 0.0)
         short = short.where(floor_fail == "", np.maximum(short, 1.0))
+        # missing figures that could make it pass: no shortfall is known (status "missing")
+        short = short.where(~(any_missing & ok_opt & ~ok_b), np.nan)
         text = (
             c.label
             + " "
@@ -613,7 +668,8 @@ def check_tiers(firms: pd.DataFrame, criteria: Criteria) -> pd.DataFrame:
     ----------
     firms
         One row per firm: ``uscc`` plus any of :data:`TIER_FIELDS` (missing column = missing
-        data for every firm).
+        data for every firm). Without ``sme_size_ok``, an ``industry_code`` column (GB/T 4754)
+        makes it: :func:`chainboard_analytics.evaluation.sme.sme_flags`.
     criteria
         :func:`load_criteria`.
 
@@ -625,6 +681,8 @@ def check_tiers(firms: pd.DataFrame, criteria: Criteria) -> pd.DataFrame:
         sort "closest first"), ``gaps`` (list of texts such as "研发费用占比 2.1%，需 ≥ 3%")
         and ``missing`` (list of the figures that are missing).
     """
+    if "sme_size_ok" not in firms.columns and "industry_code" in firms.columns:
+        firms = firms.assign(sme_size_ok=sme_flags(firms))
     frames = []
     for tier in criteria.tiers:
         if tier.pending:

@@ -63,15 +63,31 @@ POINT_EDGES = [
         )
         for e, hi, lo in [(6, 50, 40), (5, 40, 30), (4, 30, 20), (3, 20, 10), (2, 10, 0)]
     ],
+    # 科技型: 研发费用占成本费用支出总额 30% 50, 25 40, 20 30, 15 20, 10 10, <10 0 (任选其一)
+    *[
+        (
+            "tech_sme",
+            "研发费用占成本费用支出总额比",
+            _ratio("rd_spend_wan_yuan", "total_cost_wan_yuan"),
+            e,
+            hi,
+            lo,
+            hi,
+            D,
+        )
+        for e, hi, lo in [(30, 50, 40), (25, 40, 30), (20, 30, 20), (15, 20, 10), (10, 10, 0)]
+    ],
     # 科技型: 1项及以上Ⅰ类 30; Ⅱ类 4项及以上 24, 3项 18, 2项 12, 1项 6, 无 0
     ("tech_sme", "Ⅰ类知识产权", lambda n: {"ip_class1": n}, 1, 30, 0, 30, 1),
-    ("tech_sme", "Ⅱ类知识产权（无Ⅰ类时）", _ip2, 4, 24, 18, 24, 1),
-    ("tech_sme", "Ⅱ类知识产权（无Ⅰ类时）", _ip2, 3, 18, 12, 24, 1),
-    ("tech_sme", "Ⅱ类知识产权（无Ⅰ类时）", _ip2, 2, 12, 6, 18, 1),
-    ("tech_sme", "Ⅱ类知识产权（无Ⅰ类时）", _ip2, 1, 6, 0, 12, 1),
-    # 创新型: Ⅰ类 1项以上 10; Ⅱ类 1项以上 5
+    ("tech_sme", "Ⅱ类知识产权", _ip2, 4, 24, 18, 24, 1),
+    ("tech_sme", "Ⅱ类知识产权", _ip2, 3, 18, 12, 24, 1),
+    ("tech_sme", "Ⅱ类知识产权", _ip2, 2, 12, 6, 18, 1),
+    ("tech_sme", "Ⅱ类知识产权", _ip2, 1, 6, 0, 12, 1),
+    # 创新型: 高价值Ⅰ类 1项以上 20; 自主研发Ⅰ类 15; Ⅰ类 10; Ⅱ类 5 (best one counts, cap 20)
+    ("innovative_sme", "高价值Ⅰ类知识产权", lambda n: {"ip_class1_high_value": n}, 1, 20, 0, 20, 1),
+    ("innovative_sme", "自主研发Ⅰ类知识产权", lambda n: {"ip_class1_own": n}, 1, 15, 0, 15, 1),
     ("innovative_sme", "与主导产品相关的Ⅰ类知识产权", lambda n: {"ip_class1": n}, 1, 10, 0, 10, 1),
-    ("innovative_sme", "Ⅱ类知识产权（无Ⅰ类时）", _ip2, 1, 5, 0, 5, 1),
+    ("innovative_sme", "Ⅱ类知识产权", _ip2, 1, 5, 0, 5, 1),
     # 创新型: 研发 5%以上 20, 3%-5% 15, 2%-3% 10, 1%-2% 5, 1%以下 0
     *[
         (
@@ -211,6 +227,8 @@ STATUS_EDGES: list[tuple[str, str, list[dict[str, float]], tuple[bool, bool, boo
             {
                 "revenue_wan_yuan": r,
                 "rd_spend_3y_wan_yuan": 450.0,
+                "rd_domestic_3y_wan_yuan": 450.0,
+                "total_income_wan_yuan": r,
                 "revenue_3y_wan_yuan": 10000.0,
                 "high_tech_revenue_wan_yuan": 4000.0,
             }
@@ -226,6 +244,8 @@ STATUS_EDGES: list[tuple[str, str, list[dict[str, float]], tuple[bool, bool, boo
             {
                 "revenue_wan_yuan": r,
                 "rd_spend_3y_wan_yuan": 350.0,
+                "rd_domestic_3y_wan_yuan": 350.0,
+                "total_income_wan_yuan": r,
                 "revenue_3y_wan_yuan": 10000.0,
                 "high_tech_revenue_wan_yuan": 15000.0,
             }
@@ -286,6 +306,13 @@ STATUS_EDGES: list[tuple[str, str, list[dict[str, float]], tuple[bool, bool, boo
 
 _BASE = {
     "uscc": "U",
+    "industry_code": "3831",
+    "innovation_score": 80.0,
+    "srdi_valid": 1,
+    "info_system": 1,
+    "quality_certification": 1,
+    "own_brand": 1,
+    "main_business_revenue_prev2_wan_yuan": 11000.0,
     "revenue_prev_wan_yuan": 14000.0,
     "rd_spend_prev_wan_yuan": 840.0,
     "employees": 100,
@@ -395,6 +422,7 @@ _LG_EQUITY = {  # 小巨人 营收 ≤ 5000万: R&D 3000万 (2 years) + equity 8
     "equity_raised_wan_yuan": 8000.0,
     "rd_staff": 50,
     "employees": 100,
+    "main_business_revenue_prev2_wan_yuan": 3000.0,
 }
 ROUTE_EDGES: list[tuple[str, str, dict[str, float], str, float, tuple[bool, bool, bool]]] = [
     # 专精特新: 营业收入1000万元以上, or 近2年新增股权融资 2000万元以上 (revenue 900: equity route)
