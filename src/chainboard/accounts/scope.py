@@ -499,6 +499,16 @@ def require_enterprise_visible(user: User | AnonymousUser | None, enterprise: En
         raise OutOfScope("无权访问该企业")
 
 
+def require_overview_reader(user: User | AnonymousUser | None) -> User:
+    """The territory's pages (驾驶舱 and 大屏, monthly ranking, reviews, targets and tasks,
+    strategy analysis) are not a firm's: an enterprise user is refused (403)."""
+    if not can_see_overviews(user):
+        raise OutOfScope(
+            "企业用户只能查看本企业的画像、评价和项目，不能查看月度评比、目标任务和战略分析"
+        )
+    return user  # type: ignore[return-value]
+
+
 def require_registry_writer(user: User | AnonymousUser | None) -> User:
     if not can_edit_registry(user):
         raise OutOfScope("当前角色不能修改企业名录")

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
+from chainboard.accounts.scope import require_overview_reader
 from chainboard.core.filters import InvalidQuery, filtered
 from chainboard.core.locking import stated_version
 from chainboard.projects import selectors, services
@@ -51,7 +52,9 @@ def map_data(
 
 @router.get("/ranking/{month}", response=list[RankingOut])
 def ranking_month(request: HttpRequest, month: str, scope: str = "region") -> Any:
-    """The stored ranking of ``month`` (YYYY-MM); a bad month or scope is a 400."""
+    """The stored ranking of ``month`` (YYYY-MM); a bad month or scope is a 400; a firm user
+    is refused (403, the ranking is the territory's)."""
+    require_overview_reader(request.user)
     try:
         first = parse_month(month)
     except ValueError as exc:

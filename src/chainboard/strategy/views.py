@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from chainboard.accounts.scope import regions_visible
+from chainboard.accounts.scope import regions_visible, require_overview_reader
 from chainboard.strategy import charts
 from chainboard.strategy.models import PanelMeasure
 from chainboard.strategy.selectors import panel_regions_visible, strategy_report
@@ -13,6 +13,7 @@ from chainboard.strategy.selectors import panel_regions_visible, strategy_report
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The regions with panel data the user may see; a single one opens directly."""
+    require_overview_reader(request.user)  # not a firm user's page
     regions = list(panel_regions_visible(request.user).select_related("parent"))
     if len(regions) == 1:
         return redirect("strategy:region", code=regions[0].code)
@@ -31,6 +32,7 @@ def _int(value: str | None) -> int | None:
 
 @login_required
 def region(request: HttpRequest, code: str) -> HttpResponse:
+    require_overview_reader(request.user)  # not a firm user's page
     place = regions_visible(request.user).filter(code=code).first()
     if place is None:
         raise Http404("无此地区或不在您的管辖范围")

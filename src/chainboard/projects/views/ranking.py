@@ -12,7 +12,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from chainboard.accounts.scope import can_manage_rankings_and_targets, require_city_officer
+from chainboard.accounts.scope import (
+    can_manage_rankings_and_targets,
+    require_city_officer,
+    require_overview_reader,
+)
 from chainboard.core.filters import InvalidQuery
 from chainboard.core.locking import EditConflict, VersionRequired, posted_version
 from chainboard.geo.models import Region
@@ -41,6 +45,7 @@ def _scope(request: HttpRequest) -> str:
 
 @login_required
 def ranking_page(request: HttpRequest) -> HttpResponse:
+    require_overview_reader(request.user)  # not a firm user's page
     month = ranking_month(request)
     scope = _scope(request)
     if request.method == "POST":
@@ -75,6 +80,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ranking_csv(request: HttpRequest) -> HttpResponseBase:
+    require_overview_reader(request.user)  # not a firm user's page
     month = ranking_month(request)
     data = exports.ranking_csv_bytes(ranking.ranking_with_moves(month))
     return attachment(data, f"月评比-{month.year}年{month.month}月.csv")
@@ -83,6 +89,7 @@ def ranking_csv(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def reviews_page(request: HttpRequest) -> HttpResponse:
     """Enter 季观摩 / 半年考核 scores per county and see the combined period result."""
+    require_overview_reader(request.user)  # not a firm user's page
     data = request.POST if request.method == "POST" else request.GET
     year = year_param(data, timezone.localdate().year)
     selected = data.get("p") or "q1"

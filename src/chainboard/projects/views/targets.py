@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chainboard.accounts.scope import can_manage_rankings_and_targets
+from chainboard.accounts.scope import can_manage_rankings_and_targets, require_overview_reader
 from chainboard.core.filters import filtered
 from chainboard.core.locking import EditConflict, VersionRequired, posted_version
 from chainboard.projects import charts, services
@@ -25,6 +25,7 @@ from chainboard.projects.views._common import safe_next
 @login_required
 def targets_page(request: HttpRequest) -> HttpResponse:
     """KPI targets 目标: value over the data, progress, projection to the period end, status."""
+    require_overview_reader(request.user)  # not a firm user's page
     if request.method == "POST":
         n = services.targets_record(actor=request.user)
         messages.success(request, f"已记录 {n} 项目标的今日进度")
@@ -52,6 +53,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One target: today's evaluation and the history of its readings as a chart."""
+    require_overview_reader(request.user)  # not a firm user's page
     target = targets.target_get(user=request.user, pk=pk)
     readings = targets.target_readings(target)
     context = {
@@ -73,6 +75,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def tasks_page(request: HttpRequest) -> HttpResponse:
     """Work tasks 任务 with owner department, due date, % complete, evidence and programme."""
+    require_overview_reader(request.user)  # not a firm user's page
     visible = targets.tasks_visible(request.user)
     today = timezone.localdate()
     filterset = TaskFilter(request.GET, queryset=visible, today=today)
