@@ -80,7 +80,7 @@ def test_page_crash_is_the_plain_chinese_500(signed_in, monkeypatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(views, "dashboard_figures", boom)
+    monkeypatch.setattr(views.selectors, "cockpit", boom)
     response = signed_in.get("/")
     assert response.status_code == 500
     body = response.content.decode()

@@ -366,9 +366,15 @@ SCOPED = "200 200 404 404 404 302"  # visible to the city level only
 OWN = "200 404 404 404 404 302"  # another user's batch or job: only the superuser
 CITY_WRITE = "- - 403 403 403 302"  # city officers only (rankings, scores, targets, evaluation)
 SCOPED_WRITE = "- - 404 404 404 302"
+# the territory's pages (ranking, reviews, targets, tasks, strategy, 驾驶舱/大屏): not a firm's
+TERRITORY = "200 200 200 200 403 302"
+TERRITORY_SCOPED = "200 200 404 404 403 302"
+TERRITORY_HOME = "200 200 200 200 302 302"  # the firm user lands on its 企业画像
 
 PAGES: dict[str, Route] = {
-    "dashboards:home": Route(ALL),
+    "dashboards:home": Route(TERRITORY_HOME),
+    "dashboards:screen": Route(TERRITORY),
+    "dashboards:profile": Route(ALL, "uscc", SCOPED),
     "accounts:login": Route("200 200 200 200 200 200", public=True),
     "accounts:logout": Route("405 405 405 405 405 405", public=True),
     "accounts:password_change": Route(ALL, post="- - - - - 302"),
@@ -540,14 +546,14 @@ PAGES: dict[str, Route] = {
         post="- - - - 403 302",
         post_out=SCOPED_WRITE,
     ),
-    "projects:ranking": Route(ALL, post=CITY_WRITE, body={"month": "2025-06"}),
-    "projects:ranking_csv": Route(ALL),
-    "projects:reviews": Route(ALL, post=CITY_WRITE, body={"score-130528": "90"}),
+    "projects:ranking": Route(TERRITORY, post=CITY_WRITE, body={"month": "2025-06"}),
+    "projects:ranking_csv": Route(TERRITORY),
+    "projects:reviews": Route(TERRITORY, post=CITY_WRITE, body={"score-130528": "90"}),
     "projects:alerts": Route(ALL),
     "projects:map": Route(ALL),
-    "projects:targets": Route(ALL, post=CITY_WRITE),
-    "projects:target": Route(ALL, "target", SCOPED),
-    "projects:tasks": Route(ALL),
+    "projects:targets": Route(TERRITORY, post=CITY_WRITE),
+    "projects:target": Route(TERRITORY, "target", TERRITORY_SCOPED),
+    "projects:tasks": Route(TERRITORY),
     "projects:task_progress": Route(
         "405 405 405 405 405 302",
         "task",
@@ -560,8 +566,8 @@ PAGES: dict[str, Route] = {
     "projects:report_chains": Route(ALL),
     "projects:report_weekly": Route(ALL, "weekly"),
     "projects:report_monthly": Route(ALL, "monthly"),
-    "strategy:index": Route(ALL),
-    "strategy:region": Route(ALL, "region", SCOPED),
+    "strategy:index": Route(TERRITORY),
+    "strategy:region": Route(TERRITORY, "region", TERRITORY_SCOPED),
     "jobs:list": Route(ALL),
     "jobs:detail": Route(ALL, "job", OWN),
     "jobs:download": Route(ALL, "job", OWN),
@@ -684,7 +690,7 @@ OPERATIONS: dict[str, Route] = {
     "GET /api/evaluation/tiers": Route(API_ALL),
     "GET /api/projects/": Route(API_ALL),
     "GET /api/projects/map": Route(API_ALL),
-    "GET /api/projects/ranking/{month}": Route(API_ALL, "api_month"),
+    "GET /api/projects/ranking/{month}": Route("200 200 200 200 403 401", "api_month"),
     "GET /api/projects/{code}": Route(API_ALL, "api_project", API_SCOPED),
     "PATCH /api/projects/{code}": Route(
         "",
