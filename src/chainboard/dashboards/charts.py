@@ -94,6 +94,9 @@ def _dark(option: dict[str, Any]) -> dict[str, Any]:
             axis["axisLabel"] = {**axis.get("axisLabel", {}), "color": DARK_TEXT}
             axis["nameTextStyle"] = {"color": DARK_TEXT}
             axis["splitLine"] = {"lineStyle": {"color": "#1e293b"}}
+    for series in option.get("series", []):
+        if series.get("type") == "bar" and "label" in series:
+            series["label"] = {**series["label"], "color": DARK_TEXT}
     return option
 
 
@@ -107,7 +110,7 @@ def stage_bars(stages: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "xAxis": {"type": "category", "data": [s["label"] for s in stages]},
         "yAxis": [{"type": "value", "name": "个"}, {"type": "value", "name": "亿元"}],
         "series": [
-            {"name": "项目数", "type": "bar", "data": [s["n"] for s in stages]},
+            {"name": "项目数", "type": "bar", "barMaxWidth": 40, "data": [s["n"] for s in stages]},
             {
                 "name": "总投资(亿元)",
                 "type": "line",
@@ -126,9 +129,9 @@ def class_pie(classes: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "series": [
             {
                 "type": "pie",
-                "radius": ["40%", "70%"],
+                "radius": ["40%", "72%"],
                 "center": ["50%", "45%"],
-                "label": {"formatter": "{b}类 {c}家"},
+                "label": {"position": "inside", "formatter": "{b}", "color": "#fff"},
                 "data": [
                     {
                         "name": c["klass"],
@@ -146,11 +149,13 @@ def target_lights(lights: dict[str, int]) -> dict[str, Any]:
     """Targets by traffic light (counts)."""
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}：{c} 项"},
+        "legend": {"bottom": 0, "data": [LIGHT_LABELS[k] for k, n in lights.items() if n]},
         "series": [
             {
                 "type": "pie",
-                "radius": ["50%", "75%"],
-                "label": {"formatter": "{b}\n{c}项"},
+                "radius": ["45%", "72%"],
+                "center": ["50%", "45%"],
+                "label": {"position": "inside", "formatter": "{c}", "color": "#fff"},
                 "data": [
                     {
                         "name": LIGHT_LABELS[k],
@@ -158,6 +163,7 @@ def target_lights(lights: dict[str, int]) -> dict[str, Any]:
                         "itemStyle": {"color": LIGHT_COLORS[k]},
                     }
                     for k, n in lights.items()
+                    if n
                 ],
             }
         ],
@@ -167,29 +173,45 @@ def target_lights(lights: dict[str, int]) -> dict[str, Any]:
 def chain_gaps(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Gap count (断链/弱链 segments) per chain, most first."""
     rows = list(rows)[:12][::-1]
+    names = [r["name"] for r in rows]
+    labels = [
+        f"{r['name']}（{r['region']}）" if names.count(r["name"]) > 1 else r["name"] for r in rows
+    ]
     return {
         "color": ["#b91c1c"],
         "tooltip": {"trigger": "axis", "valueSuffix": " 个"},
-        "grid": {"left": 140, "right": 30, "top": 10, "bottom": 25},
+        "grid": {"left": 170, "right": 30, "top": 10, "bottom": 25},
         "xAxis": {"type": "value", "name": "个", "minInterval": 1},
-        "yAxis": {"type": "category", "data": [r["name"] for r in rows]},
-        "series": [{"name": "缺口环节", "type": "bar", "data": [r["gaps"] for r in rows]}],
+        "yAxis": {"type": "category", "data": labels},
+        "series": [
+            {
+                "name": "缺口环节",
+                "type": "bar",
+                "barMaxWidth": 22,
+                "data": [r["gaps"] for r in rows],
+            }
+        ],
     }
 
 
 def tier_bars(held: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Titles held per cultivation tier (firms in scope)."""
+    """Titles held per cultivation tier (firms in scope), lowest tier at the top."""
+    rows = list(held)[::-1]
     return {
         "color": ["#7c3aed"],
         "tooltip": {"trigger": "axis", "valueSuffix": " 家"},
-        "grid": {"left": 40, "right": 20, "top": 20, "bottom": 50},
-        "xAxis": {
-            "type": "category",
-            "data": [h["label"] for h in held],
-            "axisLabel": {"interval": 0, "rotate": 20},
-        },
-        "yAxis": {"type": "value", "name": "家", "minInterval": 1},
-        "series": [{"name": "持有企业", "type": "bar", "data": [h["n"] for h in held]}],
+        "grid": {"left": 150, "right": 40, "top": 10, "bottom": 25},
+        "xAxis": {"type": "value", "name": "家", "minInterval": 1},
+        "yAxis": {"type": "category", "data": [h["label"] for h in rows]},
+        "series": [
+            {
+                "name": "持有企业",
+                "type": "bar",
+                "barMaxWidth": 18,
+                "data": [h["n"] for h in rows],
+                "label": {"show": True, "position": "right"},
+            }
+        ],
     }
 
 
@@ -219,8 +241,8 @@ def class_trend(results: Sequence[Any]) -> dict[str, Any]:
     return {
         "color": PALETTE,
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["等级", "总得分"]},
-        "grid": {"left": 50, "right": 50, "top": 40, "bottom": 30},
+        "legend": {"data": ["等级", "总得分"], "top": 0},
+        "grid": {"left": 50, "right": 50, "top": 50, "bottom": 30},
         "xAxis": {"type": "category", "data": [str(r.run.year) for r in rows]},
         "yAxis": [
             {"type": "category", "name": "等级", "data": ["D", "C", "B", "A"]},

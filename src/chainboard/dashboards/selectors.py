@@ -215,6 +215,7 @@ def projects_panel(*, user: Any, today: dt.date) -> dict[str, Any]:
             for k, label in project_selectors.ALERT_KINDS.items()
         ],
         "new_this_week": len(fresh),
+        "recent_are_new": bool(fresh),
         "week_start": monday,
         "recent": [
             {
@@ -324,30 +325,35 @@ def tiers_panel(*, user: Any, today: dt.date) -> dict[str, Any]:
 def supply_panel(*, user: Any) -> dict[str, Any]:
     """Hot spots: high-risk segments of the current supply-risk runs the user sees."""
     runs = list(supply_selectors.runs_visible(user).filter(status=RunStatus.CURRENT))
-    spots = []
+    spots: dict[int, dict[str, Any]] = {}
     for run in runs:
         # node profiles are shown with the chain (as on the supply page); the run is scoped
         risky = SupplyNodeResult.objects.filter(run=run, verdict__in=(Verdict.HIGH, Verdict.WATCH))
         for r in risky.select_related("node", "node__chain").order_by(
             "verdict", "-n_single_source_buyers", "node__chain__name", "node__order"
         )[:8]:
-            spots.append(
-                {
-                    "chain_pk": r.node.chain_id,
-                    "chain": r.node.chain.name,
-                    "node": r.node.name,
-                    "verdict": r.get_verdict_display(),
-                    "level": r.verdict,
-                    "local_share": r.local_share,
-                    "single": r.n_single_source_buyers,
-                    "buyers": r.n_buyers,
-                }
-            )
-    spots.sort(key=lambda s: (s["level"] != Verdict.HIGH, -s["single"], s["chain"]))
+            spot = {
+                "chain_pk": r.node.chain_id,
+                "chain": r.node.chain.name,
+                "node": r.node.name,
+                "region": run.region.name,
+                "verdict": r.get_verdict_display(),
+                "level": r.verdict,
+                "local_share": r.local_share,
+                "single": r.n_single_source_buyers,
+                "buyers": r.n_buyers,
+            }
+            # a segment analysed in the city's run and a county's: the more severe reading
+            seen = spots.get(r.node_id)
+            if seen is None or (seen["level"], -seen["single"]) > (r.verdict, -spot["single"]):
+                spots[r.node_id] = spot
+    ordered = sorted(
+        spots.values(), key=lambda s: (s["level"] != Verdict.HIGH, -s["single"], s["chain"])
+    )
     return {
         "runs": len(runs),
         "high": sum(r.n_risky_nodes for r in runs),
-        "spots": spots[:8],
+        "spots": ordered[:8],
     }
 
 
@@ -423,6 +429,7 @@ def cockpit(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
 class ProfileSegment:
     chain_pk: int
     chain: str
+    region: str
     node: str
     stage: str
     state: str
@@ -437,13 +444,14 @@ def profile_segments(*, user: Any, enterprise: Enterprise) -> list[ProfileSegmen
             node__chain__in=chain_selectors.chains_visible(user),
             state__in=chain_selectors.ACTIVE_STATES,
         )
-        .select_related("node", "node__chain")
-        .order_by("node__chain__name", "node__order")
+        .select_related("node", "node__chain", "node__chain__region")
+        .order_by("node__chain__name", "node__chain__region_id", "node__order")
     )
     return [
         ProfileSegment(
             chain_pk=link.node.chain_id,
             chain=link.node.chain.name,
+            region=link.node.chain.region.name,
             node=link.node.name,
             stage=link.node.get_stage_display(),
             state=link.get_state_display(),

@@ -11,14 +11,17 @@
   fit();
   window.addEventListener("resize", fit);
 
-  // the clock: the server's time at render, advanced by the browser's elapsed time
+  // the clock: the server's wall time at render (the site's time zone, not the browser's),
+  // advanced by the browser's elapsed time; computed in UTC fields so no zone is applied twice
   var clock = document.getElementById("clock");
-  var start = Date.now(), server = Date.parse(clock.dataset.now) || start;
+  var m = /(\d+)-(\d+)-(\d+) (\d+):(\d+):(\d+)/.exec(clock.dataset.now || "");
+  var start = Date.now();
+  var server = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : start;
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function tick() {
     var d = new Date(server + (Date.now() - start));
-    clock.textContent = d.getFullYear() + "年" + (d.getMonth() + 1) + "月" + d.getDate() + "日 " +
-      pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+    clock.textContent = d.getUTCFullYear() + "年" + (d.getUTCMonth() + 1) + "月" + d.getUTCDate() +
+      "日 " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds());
   }
   tick();
   setInterval(tick, 1000);
