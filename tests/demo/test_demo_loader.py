@@ -53,6 +53,15 @@ def test_loaded_rows_pass_model_validation(loaded):
         row.full_clean()
     for qualification in Qualification.objects.all()[:60]:
         qualification.full_clean()
+    # a later grant of a title the firm held (高企 2022 → 2025) is a 复审/重新认定
+    renewals = Qualification.objects.filter(grant_kind="renewal")
+    assert renewals.exists()
+    for r in renewals:
+        r.full_clean()
+        first = Qualification.objects.get(
+            enterprise=r.enterprise, kind=r.kind, granted_on=r.first_granted_on
+        )
+        assert first.grant_kind == "new" and first.granted_on < r.granted_on
 
 
 def test_industry_codes_exist_at_class_level(loaded):

@@ -16,7 +16,12 @@ from chainboard.evaluation.models import (
     TierProfile,
     TierTarget,
 )
-from chainboard.evaluation.selectors import coverage, target_progress, tier_candidates
+from chainboard.evaluation.selectors import (
+    coverage,
+    grants_in_year,
+    target_progress,
+    tier_candidates,
+)
 from conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +90,29 @@ def test_targets_progress_counts_titles_granted_in_the_year(small_city, city_ana
     )
     (row,) = target_progress(user=city_analyst, year=2025)
     assert row["done"] == 1 and row["pct"] == 25.0
+
+
+def test_target_progress_counts_first_grants_only(small_city, city_analyst, ningjin_user, ningjin):
+    # "新增 4 家高企": a 2025 复审/重新认定 of a firm certified in 2022 keeps a title, adds none
+    TierTarget.objects.create(region=ningjin, year=2025, kind="high_tech", target=4)
+    for firm in small_city[:2]:  # two first grants in 2025
+        QualificationFactory(enterprise=firm, kind="high_tech", granted_on=dt.date(2025, 10, 1))
+    for firm in small_city[2:5]:  # three renewals in 2025
+        QualificationFactory(enterprise=firm, kind="high_tech", granted_on=dt.date(2022, 11, 1))
+        QualificationFactory(
+            enterprise=firm,
+            kind="high_tech",
+            granted_on=dt.date(2025, 10, 1),
+            grant_kind="renewal",
+            first_granted_on=dt.date(2022, 11, 1),
+        )
+    (row,) = target_progress(user=city_analyst, year=2025)
+    assert (row["done"], row["renewed"], row["pct"]) == (2, 3, 50.0)
+    assert grants_in_year(user=city_analyst, year=2025)["high_tech"] == {"new": 2, "renewal": 3}
+    page = login(ningjin_user).get(reverse("evaluation:tiers"), {"year": 2025}).content.decode()
+    assert "复审/重新认定（不计入）" in page
+    assert '<td class="num">2</td><td class="num">3</td><td class="num">50.0%</td>' in page
+    assert "2025年新认定 / 复审·重新认定" in page and '<td class="num">2 / 3</td>' in page
 
 
 def test_coverage_rates_and_design_centre_summary(small_city, city_analyst, ningjin):

@@ -158,3 +158,24 @@ def test_level_formulas_are_not_extrapolated(ningjin) -> None:  # type: ignore[n
     ev = calc.target_evaluate(target, d(2025, 1, 31))
     assert ev.projected == Decimal("55.00")
     assert ev.status == TargetStatus.AT_RISK
+
+
+def test_new_titles_target_counts_first_grants_not_renewals(ningjin) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import EnterpriseFactory, QualificationFactory
+
+    target = _target(
+        ningjin, 30, name="新增高企30家", formula="qualifications_new", params={"kind": "high_tech"}
+    )
+    firms = [EnterpriseFactory(region=ningjin) for _ in range(3)]
+    QualificationFactory(enterprise=firms[0], kind="high_tech", granted_on=d(2025, 3, 1))
+    QualificationFactory(enterprise=firms[1], kind="high_tech", granted_on=d(2022, 3, 1))
+    QualificationFactory(
+        enterprise=firms[1],
+        kind="high_tech",
+        granted_on=d(2025, 3, 1),
+        grant_kind="renewal",
+        first_granted_on=d(2022, 3, 1),
+    )
+    QualificationFactory(enterprise=firms[2], kind="high_tech", granted_on=d(2025, 3, 2))
+    assert calc.target_value(target, d(2025, 5, 1)) == Decimal(2)  # the renewal is not "新增"
+    assert "只计新认定" in target.params_text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from django.contrib.auth.hashers import make_password
@@ -285,6 +286,10 @@ def _write(city: DemoCity, admin: User, stdout: Writer | None) -> dict[str, Ente
         EnterpriseYear,
     )
     _say(stdout, f"年度指标 {len(years)} 条")
+    first: dict[tuple[str, str], date] = {}
+    for q in city.qualifications:
+        key = (q.uscc, q.kind)
+        first[key] = min(first.get(key, q.granted_on), q.granted_on)
     quals = bulk(
         [
             Qualification(
@@ -294,6 +299,9 @@ def _write(city: DemoCity, admin: User, stdout: Writer | None) -> dict[str, Ente
                 granted_on=q.granted_on,
                 expires_on=q.expires_on,
                 source=q.source,
+                # a later grant of a title the firm already held is a 复审/重新认定
+                grant_kind="renewal" if q.granted_on > first[(q.uscc, q.kind)] else "new",
+                first_granted_on=first[(q.uscc, q.kind)],
             )
             for q in city.qualifications
         ],

@@ -22,6 +22,7 @@ from chainboard.core.errors import NotFound
 from chainboard.enterprises.models import (
     Enterprise,
     EnterpriseYear,
+    GrantKind,
     Qualification,
     QualificationKind,
 )
@@ -214,8 +215,32 @@ def tier_summary(cands: pd.DataFrame) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda r: (r["region_id"], TIER_ORDER.index(r["tier"])))
 
 
+def grants_in_year(*, user: Any, year: int) -> dict[str, dict[str, int]]:
+    """tier kind → {"new": firms newly granted, "renewal": firms re-certified} during ``year``
+    among the firms the user sees (distinct firms; all levels)."""
+    rows = (
+        Qualification.objects.filter(
+            enterprise__in=evaluated_firms(user),
+            kind__in=TIER_ORDER,
+            granted_on__gte=date(year, 1, 1),
+            granted_on__lte=date(year, 12, 31),
+        )
+        .values("kind", "grant_kind")
+        .annotate(n=Count("enterprise_id", distinct=True))
+        .order_by()
+    )
+    out = {k: {"new": 0, "renewal": 0} for k in TIER_ORDER}
+    for r in rows:
+        out[r["kind"]][r["grant_kind"]] = r["n"]
+    return out
+
+
 def target_progress(*, user: Any, year: int) -> list[dict[str, Any]]:
-    """Each visible target with the titles newly granted in its region during ``year``."""
+    """Each visible target with the titles granted in its region during ``year``.
+
+    ``done`` counts first grants only (``GrantKind.NEW`` 新认定): "新增 30 家高企" is about firms
+    that did not hold the title; ``renewed`` counts 复审/重新认定 in the year, shown beside it.
+    """
     targets = TierTarget.objects.filter(region__in=regions_visible(user), year=year).select_related(
         "region"
     )
@@ -230,11 +255,13 @@ def target_progress(*, user: Any, year: int) -> list[dict[str, Any]]:
         ).filter(enterprise_q(user, "enterprise__"))
         if t.level:
             q = q.filter(level=t.level)
-        done = q.values("enterprise_id").distinct().count()
+        done = q.filter(grant_kind=GrantKind.NEW).values("enterprise_id").distinct().count()
+        renewed = q.filter(grant_kind=GrantKind.RENEWAL).values("enterprise_id").distinct().count()
         out.append(
             {
                 "target": t,
                 "done": done,
+                "renewed": renewed,
                 "pct": round(100 * done / t.target, 1) if t.target else None,
             }
         )

@@ -401,6 +401,7 @@ def tiers(request: HttpRequest) -> HttpResponseBase:
         "status": status,
         "status_labels": STATUS_LABELS,
         "targets": selectors.target_progress(user=request.user, year=year),
+        "grants": selectors.grants_in_year(user=request.user, year=year),
         "kind_names": dict(QualificationKind.choices),
     }
     return render(request, "evaluation/tiers.html", context)

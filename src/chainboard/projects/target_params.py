@@ -169,7 +169,12 @@ FORMULA_PARAMS: dict[str, list[Param]] = {
     TargetFormula.INVESTMENT_DONE: PROJECT_FILTERS,
     TargetFormula.TECH_INVESTMENT_GROWTH: [],
     TargetFormula.QUALIFICATIONS_NEW: [
-        Param("kind", "资质类型", _one_of(QUALIFICATIONS), lambda v: f"资质：{QUALIFICATIONS[v]}"),
+        Param(
+            "kind",
+            "资质类型",
+            _one_of(QUALIFICATIONS),
+            lambda v: f"资质：{QUALIFICATIONS[v]}（只计新认定，不含复审/重新认定）",
+        ),
     ],
     TargetFormula.REVENUE: REVENUE_PARAMS,
     TargetFormula.REVENUE_GROWTH: REVENUE_PARAMS,

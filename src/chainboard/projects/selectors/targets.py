@@ -19,7 +19,7 @@ from chainboard.accounts.scope import region_or_above_q
 from chainboard.chains.models import Cluster
 from chainboard.chains.selectors import cluster_firm_ids_all
 from chainboard.core.errors import NotFound
-from chainboard.enterprises.models import EnterpriseYear, Qualification
+from chainboard.enterprises.models import EnterpriseYear, GrantKind, Qualification
 from chainboard.projects.models import (
     YI,
     Project,
@@ -179,12 +179,14 @@ def target_value(target: Target, on: dt.date) -> Decimal | None:
             .count()
         )
     if f == TargetFormula.QUALIFICATIONS_NEW:
+        # "新增": first grants only; a 复审/重新认定 (GrantKind.RENEWAL) keeps a title, it adds none
         return Decimal(
             Qualification.objects.filter(
                 _in_region(target, "enterprise__region__"),
                 kind=p.get("kind", "high_tech"),
                 granted_on__gte=start,
                 granted_on__lte=end,
+                grant_kind=GrantKind.NEW,
             )
             .values("enterprise_id")
             .distinct()
