@@ -165,6 +165,53 @@ def gbk_csv_with_title(path: Path, firms: Sequence[tuple[str, str]]) -> Path:
     return path
 
 
+SRDI_LIST_ROWS: list[tuple[str, str, str]] = [
+    # (企业名称 as the province writes it, 所在地, 主导产品)
+    ("宁晋县华通电缆有限公司", "宁晋县", "交联聚乙烯绝缘电力电缆"),
+    ("河北晶龙电子材料有限公司", "宁晋县", "单晶硅片"),
+    ("沙河华通电缆有限公司", "沙河市", "控制电缆"),
+    ("宁晋县星河新能源科技有限公司", "宁晋县", "光伏组件"),
+    ("华通线缆", "宁晋县", "特种线缆"),
+]
+
+
+def srdi_recognition_list(
+    path: Path,
+    rows: Sequence[tuple[str, str, str]] = SRDI_LIST_ROWS,
+    title: str = "2025年第一批河北省省级专精特新中小企业认定名单",
+    dated: str = "发布单位：河北省工业和信息化厅    公告日期：2025年11月28日",
+) -> Path:
+    """A provincial 认定名单 as published: a merged title (kind, level, year and batch), a line
+    with the announcement date, header ``序号 企业名称 所在地 主导产品`` on row 3 — no 统一社会信用
+    代码 — a name with 有限公司 for 有限责任公司, a firm of another county, one unknown firm, an
+    abbreviated name, and a ``注：`` line."""
+    book = xlsxwriter.Workbook(str(path))
+    fmt = _formats(book)
+    ws = book.add_worksheet("Sheet1")
+    ws.merge_range(0, 0, 0, 3, title, fmt["title"])
+    if dated:
+        ws.write(1, 0, dated)
+    ws.write_row(2, 0, ["序号", "企业名称", "所在地", "主导产品"], fmt["head"])
+    r = _write_rows(ws, 3, [[i, *row] for i, row in enumerate(rows, start=1)], fmt)
+    ws.write(r, 0, "注：排名不分先后。")
+    book.close()
+    return path
+
+
+def chain_firm_list(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
+    """A 链长办 list of a chain's firms: title, header ``序号 企业名称 所属产业链 产业链环节
+    所在县区 备注`` on row 2, no codes."""
+    book = xlsxwriter.Workbook(str(path))
+    fmt = _formats(book)
+    ws = book.add_worksheet("重点企业")
+    header = ["序号", "企业名称", "所属产业链", "产业链环节", "所在县区", "备注"]
+    ws.merge_range(0, 0, 0, len(header) - 1, "邢台市重点产业链企业名单", fmt["title"])
+    ws.write_row(1, 0, header, fmt["head"])
+    _write_rows(ws, 2, [[i, *row] for i, row in enumerate(rows, start=1)], fmt)
+    book.close()
+    return path
+
+
 def main(folder: str) -> None:
     from tests.factories import make_uscc
 
@@ -179,6 +226,7 @@ def main(folder: str) -> None:
     )
     two_row_header(out / "两行表头.xlsx", [[u, 2025, 12000, 800] for u, _ in firms])
     gbk_csv_with_title(out / "企业名录GBK.csv", firms)
+    srdi_recognition_list(out / "2025年第一批省级专精特新中小企业认定名单.xlsx")
     print(f"written to {out}")
 
 

@@ -17,7 +17,7 @@ import pytest
 from tests.factories import EnterpriseFactory, make_uscc
 from tests.imports.filemaker import ENTERPRISE_HEADERS, write_csv, write_xlsx
 
-from chainboard.enterprises.models import Enterprise, EnterpriseYear
+from chainboard.enterprises.models import Enterprise, EnterpriseYear, Qualification
 from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import run_import
 from chainboard.projects.models import Project, YearPlan
@@ -127,6 +127,22 @@ def _projects(changed: bool) -> list[list[Any]]:
     ]
 
 
+def _qualifications(changed: bool) -> list[list[Any]]:
+    return [
+        ["统一社会信用代码", "资质类型", "级别", "批次", "认定日期", "证书编号", "有效期至"],
+        [FIRM1, "高新技术企业", "国家级", 2024, "2024-12-01", "GR202413000501", "2027-11-30"],
+        [
+            FIRM2,
+            "专精特新中小企业",
+            "省级",
+            "2025年第一批",
+            "2025-11-28",
+            "ZJTX-2025-0502" if not changed else "ZJTX-2025-0502A",
+            "2028-11-27",
+        ],
+    ]
+
+
 def _history_of(model: Any, **filters: Any) -> Callable[[], Any]:
     return lambda: model.history.filter(**filters)
 
@@ -158,6 +174,15 @@ LIFECYCLES = {
         before=Decimal(1500),
         after=Decimal(1650),
         history=_history_of(PanelValue, region_id="130528", industry_id="3831"),
+    ),
+    "qualifications": Lifecycle(
+        kind="qualifications",
+        rows=_qualifications,
+        value=lambda: Qualification.objects.get(enterprise__uscc=FIRM2).certificate_no,
+        before="ZJTX-2025-0502",
+        after="ZJTX-2025-0502A",
+        history=_history_of(Qualification, enterprise__uscc__in=[FIRM1, FIRM2]),
+        setup=_two_firms,
     ),
     "projects": Lifecycle(
         kind="projects",

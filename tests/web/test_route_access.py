@@ -406,6 +406,13 @@ PAGES: dict[str, Route] = {
         post="- - - - - 302",
         post_out="- 404 404 404 404 302",
     ),
+    "imports:names": Route(
+        "405 405 405 405 405 302",
+        "batch",
+        "405 405 405 405 405 302",
+        post="- - - - - 302",
+        post_out="- 404 404 404 404 302",
+    ),
     "chains:index": Route(ALL),
     "chains:clusters": Route(ALL),
     "chains:cluster": Route(ALL, "cluster", SCOPED),

@@ -1,7 +1,12 @@
 from django.contrib import admin
 
 from chainboard.core.admin import VersionedAdmin, VersionedInline
-from chainboard.enterprises.models import Enterprise, EnterpriseYear, Qualification
+from chainboard.enterprises.models import (
+    Enterprise,
+    EnterpriseNameAlias,
+    EnterpriseYear,
+    Qualification,
+)
 
 
 class YearInline(VersionedInline):
@@ -48,3 +53,11 @@ class QualificationAdmin(VersionedAdmin):
     list_filter = ("kind", "level", "grant_kind")
     search_fields = ("enterprise__name", "certificate_no", "batch")
     raw_id_fields = ("enterprise",)
+
+
+@admin.register(EnterpriseNameAlias)
+class EnterpriseNameAliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "enterprise", "region", "created_by", "created_at")
+    search_fields = ("name", "key", "enterprise__name")
+    raw_id_fields = ("enterprise", "created_by")
+    autocomplete_fields = ("region",)

@@ -6,6 +6,9 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from chainboard.enterprises.importers import EnterpriseImporter, FiguresImporter
-        from chainboard.imports.registry import register_importer
+        from chainboard.enterprises.name_match import name_aliases_save
+        from chainboard.enterprises.qualification_import import QualificationImporter
+        from chainboard.imports.registry import register_importer, register_name_alias_saver
 
-        register_importer(EnterpriseImporter, FiguresImporter)
+        register_importer(EnterpriseImporter, FiguresImporter, QualificationImporter)
+        register_name_alias_saver(name_aliases_save)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -242,3 +243,48 @@ class Qualification(Versioned, BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}{self.get_kind_display()}"
+
+
+class EnterpriseNameAlias(BaseModel):
+    """A firm name as an official list wrote it (认定名单, 公示名单), confirmed by a user as this
+    registry firm; name-only imports match it as an exact name next time (名称对应).
+
+    Scoped by region: the pair belongs to the region the confirming user works in (their scope
+    region, else the firm's), and is only used for users who see the firm.
+    """
+
+    name = models.CharField("名单中的名称", max_length=200)
+    key = models.CharField(
+        "名称键",
+        max_length=200,
+        db_index=True,
+        help_text="去掉全半角、空格、括号与公司类型后的名称",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, models.CASCADE, related_name="name_aliases", verbose_name="企业"
+    )
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="+", verbose_name="确认范围（行政区划）"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="确认人",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业名称对应"
+        ordering = ["region_id", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "key"],
+                name="enterprise_name_alias_unique_in_region",
+                violation_error_message="同一行政区划内同一名称只能对应一家企业",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.enterprise_id}"

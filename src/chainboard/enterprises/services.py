@@ -30,7 +30,12 @@ from chainboard.core.bulk import insert_with_history
 from chainboard.core.history import set_history
 from chainboard.core.locking import bump_versions, lock, merge_edit, save_edit
 from chainboard.core.versioning import bump_registry_version
-from chainboard.enterprises.models import FIGURE_TITLES, Enterprise, EnterpriseYear
+from chainboard.enterprises.models import (
+    FIGURE_TITLES,
+    Enterprise,
+    EnterpriseYear,
+    Qualification,
+)
 
 BATCH_SIZE = 2000
 ENTERPRISE_FIELDS = (
@@ -149,6 +154,26 @@ def figures_bulk_write(
     reason: str,
 ) -> None:
     _bulk(EnterpriseYear, ("enterprise_id", "year"), creates, updates, update_fields, actor, reason)
+
+
+def qualifications_bulk_write(
+    *,
+    creates: Sequence[dict[str, Any]],
+    updates: Sequence[Qualification],
+    update_fields: Sequence[str],
+    actor: User | None,
+    reason: str,
+) -> None:
+    """Bulk insert/update qualifications already checked by the import (scope included)."""
+    _bulk(
+        Qualification,
+        ("enterprise_id", "kind", "level", "granted_on"),
+        creates,
+        updates,
+        update_fields,
+        actor,
+        reason,
+    )
 
 
 def _bulk(

@@ -50,6 +50,12 @@ class ImportBatch(models.Model):
     unchanged_count = models.PositiveIntegerField("未变", default=0)
     error_count = models.PositiveIntegerField("错误数", default=0)
     errors = models.JSONField("错误明细", default=list, blank=True)
+    name_matches = models.JSONField(
+        "名称匹配",
+        default=list,
+        blank=True,
+        help_text="无统一社会信用代码的行按企业名称匹配的结果（已确认、待选择、未找到）",
+    )
     notes = models.JSONField("提示", default=list, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     pid = models.PositiveIntegerField("进程号", null=True, blank=True)

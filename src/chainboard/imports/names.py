@@ -38,7 +38,6 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 K = TypeVar("K", bound=Hashable)
 
@@ -265,6 +264,8 @@ class NameIndex(Generic[K]):
             ids = ids[np.argpartition(counts, -PREFILTER)[-PREFILTER:]]
         places = self._places
         chosen = [int(i) for i in ids if not wanted or wanted in places[i] or not places[i]]
+        from rapidfuzz import fuzz, process  # only when a name needs the fuzzy step
+
         scored = process.extract(
             core,
             [self.cores[i] for i in chosen],

@@ -58,6 +58,7 @@ class SourceTable:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, why)
     sheets: list[str] = field(default_factory=list)  # every visible sheet of the workbook
     other_matching_sheets: list[str] = field(default_factory=list)  # also look like the data
+    preamble: list[str] = field(default_factory=list)  # the text of the rows above the header
 
     def reading_notes(self) -> list[str]:
         """What the reader decided, in the words the preview shows."""
@@ -260,6 +261,11 @@ def _to_table(
     while headers and not headers[-1]:
         headers.pop()
     table = SourceTable(name, sheet, headers, header_index + 1, encoding=encoding)
+    table.preamble = [
+        text
+        for row in grid[:header_index]
+        if (text := " ".join(str(c).strip() for c in row if c is not None and str(c).strip()))
+    ]
     width = len(headers)
     for offset, row in enumerate(grid[header_index + 1 :], start=header_index + 2):
         cells = list(row[:width]) + [None] * (width - len(row))

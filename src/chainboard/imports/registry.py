@@ -7,11 +7,22 @@ of the registry is the order of ``INSTALLED_APPS``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ImproperlyConfigured
 
 from chainboard.imports.runner import Importer
 
 IMPORTERS: dict[str, type[Importer]] = {}
+
+#: Remembers the name → firm pairs a user chose in a preview (set by the enterprises app, which
+#: owns the firms): ``save(actor=..., pairs=[(name as written, firm pk), ...])``.
+NAME_ALIAS_SAVERS: list[Callable[..., object]] = []
+
+
+def register_name_alias_saver(save: Callable[..., object]) -> None:
+    if save not in NAME_ALIAS_SAVERS:
+        NAME_ALIAS_SAVERS.append(save)
 
 
 def register_importer(*importers: type[Importer]) -> None:

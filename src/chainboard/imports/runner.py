@@ -100,6 +100,9 @@ class ErrorSink:
         self.sheet = table.sheet if table else ""
         self.errors: list[RowError] = []
         self.rows_with_errors: set[int] = set()
+        # the title lines above the header (an importer may read defaults from them, e.g. the
+        # kind and batch of a 认定名单 from 「2025年第一批省级专精特新中小企业名单」)
+        self.preamble: list[str] = list(table.preamble) if table else []
 
     def add(self, row: int, column: str, value: Any, message: str) -> None:
         shown = "" if value is None else str(value)
@@ -214,12 +217,13 @@ def _run(
     clock.lap("parse")
     batch.total_rows = len(table.rows)
     if index is None or (sink.errors and not partial):
-        if index is not None:
-            importer.plan(parsed, actor=actor, errors=sink)  # report cross-row errors too
+        if index is not None:  # report cross-row errors too
+            _keep_name_matches(batch, importer.plan(parsed, actor=actor, errors=sink), notes)
         return _finish(batch, sink, table, WriteCounts(), notes)
 
     liveness.beat(batch)
     plan = importer.plan(parsed, actor=actor, errors=sink)
+    _keep_name_matches(batch, plan, notes)
     liveness.pause("plan")
     clock.lap("plan")
     if sink.errors and not partial:
@@ -250,6 +254,19 @@ def _run(
     outcome = _finish(batch, sink, table, counts, notes)
     outcome.seconds = clock.laps
     return outcome
+
+
+def _keep_name_matches(batch: ImportBatch, plan: Any, notes: list[str]) -> None:
+    """Keep the name matching of a name-only list (``plan.name_matches``, see
+    :mod:`chainboard.imports.names`) on the batch, for the preview to show and choose from."""
+    matches = list(getattr(plan, "name_matches", []) or [])
+    batch.name_matches = matches
+    left = [m for m in matches if m.get("status") != "confirmed"]
+    if matches:
+        notes.append(
+            f"按企业名称匹配 {len(matches)} 行：已确认 {len(matches) - len(left)} 行"
+            + (f"，{len(left)} 行待选择或未找到，不导入（见“企业名称匹配”）" if left else "")
+        )
 
 
 class _Clock:

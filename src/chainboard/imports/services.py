@@ -28,7 +28,7 @@ from chainboard.imports.cells import canon
 from chainboard.imports.guard import megabytes
 from chainboard.imports.models import ColumnMapping, ImportBatch, ImportStatus
 from chainboard.imports.readers import SPREADSHEET_SUFFIXES
-from chainboard.imports.registry import IMPORTERS
+from chainboard.imports.registry import IMPORTERS, NAME_ALIAS_SAVERS
 from chainboard.imports.runner import CONTROL_CHARACTERS as CONTROL
 from chainboard.imports.runner import ImportOutcome, run_import
 
@@ -193,6 +193,39 @@ def mappings_save(*, batch: ImportBatch, actor: Any, choices: dict[str, str]) ->
                 file_title=canon(title),
                 defaults={"field": field_name, "created_by": actor},
             )
+    return batch_reread(batch=batch, actor=actor, sheet=batch.sheet)
+
+
+def name_choices_save(
+    *, batch: ImportBatch, actor: Any, choices: dict[int, int | None]
+) -> ImportOutcome:
+    """Remember the firms a user chose for the rows whose name matched several firms or none
+    (row number → firm pk among that row's candidates; None = leave the row out), then preview
+    the same file again: the chosen names now match as remembered names.
+
+    The firms offered were those of the user's scope when the preview ran; the saver checks
+    again that each chosen firm is in the user's scope.
+    """
+    require_importer(actor, batch.kind)
+    if batch.status not in (ImportStatus.PREVIEWED, ImportStatus.REJECTED):
+        raise DomainError("只能为待确认或被拒绝的预检选择企业")
+    by_row = {int(m["row"]): m for m in batch.name_matches if m.get("status") != "confirmed"}
+    pairs: list[tuple[str, int]] = []
+    for row, firm in choices.items():
+        match = by_row.get(row)
+        if match is None:
+            raise DomainError(f"第{row}行不是待选择企业的行")
+        if firm is None:
+            continue
+        if firm not in {c["id"] for c in match.get("candidates", [])}:
+            raise DomainError(f"第{row}行：所选企业不在候选企业中")
+        pairs.append((str(match["name"]), firm))
+    if pairs:
+        if not NAME_ALIAS_SAVERS:
+            raise DomainError("未配置企业名称对应关系的保存")
+        with transaction.atomic():
+            for save in NAME_ALIAS_SAVERS:
+                save(actor=actor, pairs=pairs)
     return batch_reread(batch=batch, actor=actor, sheet=batch.sheet)
 
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:batch_id>/commit/", views.commit, name="commit"),
     path("<int:batch_id>/sheet/", views.reread, name="reread"),
     path("<int:batch_id>/columns/", views.mapping, name="mapping"),
+    path("<int:batch_id>/names/", views.names, name="names"),
     path("<int:batch_id>/errors.xlsx", views.errors_xlsx, name="errors"),
 ]

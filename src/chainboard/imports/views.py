@@ -103,6 +103,10 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
                 else []
             ),
             "label": IMPORTERS[b.kind].label if b.kind in IMPORTERS else b.kind,
+            "names_confirmed": [m for m in b.name_matches if m.get("status") == "confirmed"],
+            "names_to_choose": [m for m in b.name_matches if m.get("status") == "ambiguous"],
+            "names_missing": [m for m in b.name_matches if m.get("status") == "not_found"],
+            "names_left": sum(1 for m in b.name_matches if m.get("status") != "confirmed"),
             "in_background": services.commit_in_background(b),
         },
     )
@@ -118,6 +122,34 @@ def mapping(request: HttpRequest, batch_id: int) -> HttpResponse:
     }
     try:
         outcome = services.mappings_save(
+            batch=b, actor=authenticated(request.user), choices=choices
+        )
+    except OutOfScope:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("imports:batch", batch_id=b.pk)
+    return redirect("imports:batch", batch_id=outcome.batch.pk)
+
+
+@login_required
+@require_POST
+def names(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """Save the firm the user chose for each name that matched several firms (or none), then
+    preview again: the chosen names are remembered and match next time too."""
+    b = _batch_or_404(request, batch_id)
+    choices: dict[int, int | None] = {}
+    for m in b.name_matches:
+        if m.get("status") == "confirmed":
+            continue
+        raw = request.POST.get(f"row-{m['row']}", "").strip()
+        if raw:
+            if not raw.isdigit():
+                messages.error(request, f"第{m['row']}行：所选企业无效")
+                return redirect("imports:batch", batch_id=b.pk)
+            choices[int(m["row"])] = int(raw)
+    try:
+        outcome = services.name_choices_save(
             batch=b, actor=authenticated(request.user), choices=choices
         )
     except OutOfScope:
