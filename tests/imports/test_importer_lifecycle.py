@@ -17,6 +17,7 @@ import pytest
 from tests.factories import EnterpriseFactory, make_uscc
 from tests.imports.filemaker import ENTERPRISE_HEADERS, write_csv, write_xlsx
 
+from chainboard.chains.models import EnterpriseNode
 from chainboard.enterprises.models import Enterprise, EnterpriseYear, Qualification
 from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import run_import
@@ -143,6 +144,23 @@ def _qualifications(changed: bool) -> list[list[Any]]:
     ]
 
 
+def _chain_with_nodes() -> None:
+    from tests.supply.factories import ChainFactory, ChainNodeFactory
+
+    _two_firms()
+    chain = ChainFactory(name="电线电缆产业链", code="wire_cable")
+    ChainNodeFactory(chain=chain, name="铜杆", stage="upstream")
+    ChainNodeFactory(chain=chain, name="电力电缆")
+
+
+def _chain_firms(changed: bool) -> list[list[Any]]:
+    return [
+        ["统一社会信用代码", "产业链", "环节", "备注"],
+        [FIRM1, "电线电缆产业链", "铜杆", "链主"],
+        [FIRM2, "wire_cable", "电力电缆", "骨干企业" if not changed else "链主配套"],
+    ]
+
+
 def _history_of(model: Any, **filters: Any) -> Callable[[], Any]:
     return lambda: model.history.filter(**filters)
 
@@ -183,6 +201,15 @@ LIFECYCLES = {
         after="ZJTX-2025-0502A",
         history=_history_of(Qualification, enterprise__uscc__in=[FIRM1, FIRM2]),
         setup=_two_firms,
+    ),
+    "chain_firms": Lifecycle(
+        kind="chain_firms",
+        rows=_chain_firms,
+        value=lambda: EnterpriseNode.objects.get(enterprise__uscc=FIRM2).note,
+        before="骨干企业",
+        after="链主配套",
+        history=_history_of(EnterpriseNode, enterprise__uscc__in=[FIRM1, FIRM2]),
+        setup=_chain_with_nodes,
     ),
     "projects": Lifecycle(
         kind="projects",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from chainboard.chains.importers import ChainFirmsImporter
 from chainboard.enterprises.importers import EnterpriseImporter, FiguresImporter
+from chainboard.enterprises.qualification_import import QualificationImporter
 from chainboard.imports.registry import IMPORTERS, register_importer
 from chainboard.projects.importers import ProjectImporter
 from chainboard.strategy.importers import PanelImporter
@@ -16,15 +18,24 @@ def test_every_app_registered_its_importers_in_app_order() -> None:
     assert registered == {
         "enterprises": EnterpriseImporter,
         "figures": FiguresImporter,
+        "qualifications": QualificationImporter,
+        "chain_firms": ChainFirmsImporter,
         "projects": ProjectImporter,
         "strategy_panel": PanelImporter,
     }
-    assert list(IMPORTERS) == ["enterprises", "figures", "projects", "strategy_panel"]
+    assert list(IMPORTERS) == [
+        "enterprises",
+        "figures",
+        "qualifications",
+        "chain_firms",
+        "projects",
+        "strategy_panel",
+    ]
 
 
 def test_registering_the_same_importer_again_changes_nothing() -> None:
     register_importer(EnterpriseImporter)
-    assert IMPORTERS["enterprises"] is EnterpriseImporter and len(IMPORTERS) == 4
+    assert IMPORTERS["enterprises"] is EnterpriseImporter and len(IMPORTERS) == 6
 
 
 def test_a_second_importer_for_a_known_kind_is_refused() -> None:

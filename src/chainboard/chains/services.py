@@ -309,6 +309,41 @@ def chain_link_run(
     return stats
 
 
+def links_bulk_write(
+    *,
+    creates: Sequence[dict[str, Any]],
+    updates: Sequence[EnterpriseNode],
+    update_fields: Sequence[str],
+    actor: User | None,
+    reason: str,
+) -> None:
+    """Write the links of a 产业链企业名单 import (firms and segments already resolved and
+    scope-checked by the importer): new confirmed manual links and re-decided ones."""
+    if actor is not None:
+        require_link_reviewer(actor)
+    now = timezone.now()
+    insert_with_history(
+        EnterpriseNode,
+        creates,
+        key=("enterprise_id", "node_id"),
+        actor_id=actor.pk if actor else None,
+        reason=reason,
+        now=now,
+    )
+    if updates:
+        for link in updates:
+            link.updated_at = now
+        bulk_update_with_history(
+            list(updates),
+            EnterpriseNode,
+            [*update_fields, *bump_versions(EnterpriseNode, updates), "updated_at"],
+            batch_size=2000,
+            default_user=actor,
+            default_change_reason=reason,
+            default_date=now,
+        )
+
+
 def _links_in_scope(actor: User | None, links: Sequence[EnterpriseNode]) -> None:
     if actor is None:
         return
