@@ -311,3 +311,23 @@ def test_preview_page_lists_matches_and_the_choice_is_remembered(
     assert "2 行企业名称未确认，未导入" in page
     assert Qualification.objects.filter(enterprise=firms["huatong"]).count() == 1
     assert Qualification.objects.filter(enterprise=xianlan).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "first_titles"),
+    [
+        ("qualifications", ["统一社会信用代码", "企业名称", "所在地", "资质类型", "级别", "批次"]),
+        ("chain_firms", ["统一社会信用代码", "企业名称", "所在地", "产业链", "环节", "备注"]),
+    ],
+)
+def test_templates_download_with_chinese_titles(client, ningjin_user, kind, first_titles) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    import openpyxl
+
+    client.force_login(ningjin_user)
+    response = client.get(f"/imports/templates/{kind}.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    titles = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert titles[: len(first_titles)] == first_titles
