@@ -17,6 +17,7 @@ from ninja.security import django_auth
 from chainboard.accounts.api import router as regions_router
 from chainboard.accounts.services import security_event_record
 from chainboard.chains.api import router as chains_router
+from chainboard.chiefs.api import router as chiefs_router
 from chainboard.core.errors import DomainError, OutOfScope
 from chainboard.core.locking import EditConflict
 from chainboard.enterprises.api import router as enterprises_router
@@ -66,6 +67,7 @@ api.add_router("/projects/", projects_router)
 api.add_router("/supply/", supply_router)
 api.add_router("/requests/", requests_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/chiefs/", chiefs_router)
 
 
 @api.exception_handler(DomainError)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/", include("chainboard.imports.urls")),
     path("chains/", include("chainboard.chains.urls")),
     path("chains/", include("chainboard.supply.urls")),
+    path("chains/", include("chainboard.chiefs.urls")),
     path("evaluation/", include("chainboard.evaluation.urls")),
     path("projects/", include("chainboard.projects.urls")),
     path("strategy/", include("chainboard.strategy.urls")),

@@ -64,6 +64,21 @@ def world(xingtai) -> World:  # type: ignore[no-untyped-def]
     )
 
 
+def office_chain(w: World) -> Any:
+    """A 邢台市 chain whose 链长办 lists the 宁晋 county user as staff (made once per world)."""
+    if not hasattr(w, "_office_chain"):
+        from tests.supply.factories import ChainFactory
+
+        from chainboard.chiefs.models import OrgMember
+
+        chain = ChainFactory(region=w.regions["city"], code="office", name="链长办测试链")
+        OrgMember.objects.create(
+            chain=chain, kind="office_staff", name="联络员", user=w.users["county_staff"]
+        )
+        w._office_chain = chain  # type: ignore[attr-defined]
+    return w._office_chain  # type: ignore[attr-defined]
+
+
 def row(admin: int, analyst: int, city: int, county: int, park: int, firm: int, anon: int):  # type: ignore[no-untyped-def]
     """One line of the table, in the order of ``ROLES`` (1 = allowed)."""
     return dict(
@@ -300,6 +315,39 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
             "沙河",
             lambda u, w: scope.can_run_supply_analysis(u, w.regions["shahe"]),
             row(1, 1, 1, 0, 0, 0, 0),
+        ),
+    ],
+    "can_edit_chain_records": [
+        (
+            "宁晋 chain",
+            lambda u, w: scope.can_edit_chain_records(
+                u, SimpleNamespace(region=w.regions["ningjin"], pk=0)
+            ),
+            row(1, 1, 1, 1, 0, 0, 0),
+        ),
+        (
+            "邢台市 chain",
+            lambda u, w: scope.can_edit_chain_records(
+                u, SimpleNamespace(region=w.regions["city"], pk=0)
+            ),
+            row(1, 1, 1, 0, 0, 0, 0),
+        ),
+        (
+            "邢台市 chain, the county user in its 链长办",
+            lambda u, w: scope.can_edit_chain_records(u, office_chain(w)),
+            row(1, 1, 1, 1, 0, 0, 0),
+        ),
+    ],
+    "can_apply_to_call": [
+        (
+            "宁晋 firm (the enterprise user's own)",
+            lambda u, w: scope.can_apply_to_call(u, w.firm),
+            row(0, 0, 0, 0, 0, 1, 0),
+        ),
+        (
+            "沙河 firm",
+            lambda u, w: scope.can_apply_to_call(u, w.firm_shahe),
+            row(0, 0, 0, 0, 0, 0, 0),
         ),
     ],
 }

@@ -187,6 +187,52 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
             errors=[RowError("指标.xlsx", "Sheet1", 2, "营业收入", "abc", "不是数字").as_dict()],
         )
 
+    # 链长制 / 攻关清单 / 揭榜挂帅 / 创新联合体 of the 宁晋 and the 沙河 chain
+    from chainboard.chiefs import services as chiefs
+
+    org_members, chokepoints, calls = {}, {}, {}
+    for side, chain, node, f in (
+        ("in", chain_in, node_in, firm),
+        ("out", chain_out, node_out, firm_shahe),
+    ):
+        org_members[side] = chiefs.org_member_save(
+            chain=chain, actor=None, data={"kind": "department", "name": "工信局", "duties": "牵头"}
+        )
+        chokepoints[side] = chiefs.chokepoint_save(
+            chain=chain,
+            actor=None,
+            data={"technology": f"{chain.name}关键材料", "reason": "import", "target": "国产化"},
+            nodes=[node],
+            needing_firms=[f],
+        )
+        calls[side] = chiefs.call_publish(
+            call=chiefs.call_save(
+                chokepoint=chokepoints[side],
+                actor=None,
+                data={
+                    "title": f"{chain.name}揭榜",
+                    "goal": "国产化",
+                    "indicators": "指标一",
+                    "budget_wan_yuan": "100",
+                    "period_months": 12,
+                },
+            ),
+            actor=None,
+        )
+        chiefs.application_submit(
+            call=calls[side],
+            actor=None,
+            applicant_kind="firm",
+            enterprise=f,
+            team_lead="张工",
+            team="团队",
+            plan="方案",
+            budget_wan_yuan="50",
+        )
+        chiefs.consortium_save(
+            chain=chain, actor=None, name=f"{chain.name}联合体", lead=f, node=node
+        )
+
     jobs_dir.mkdir(parents=True, exist_ok=True)
 
     def job(actor: Any) -> Any:
@@ -246,6 +292,9 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
         "update": updates,
         "target": targets,
         "task": tasks,
+        "org_member": org_members,
+        "chokepoint": chokepoints,
+        "call": calls,
         "batch": {"in": own_batches, "out": batch(other)},
         "job": {"in": own_jobs, "out": job(other)},
         "firm_request": firm_requests,
@@ -283,6 +332,10 @@ ARGS: dict[str, Args] = {
     "chain": obj("chain"),
     "chain_node": both(obj("chain"), obj("node", name="node")),
     "cluster": obj("cluster"),
+    "chain_member": both(obj("chain"), obj("org_member", name="member")),
+    "chain_item": both(obj("chain"), obj("chokepoint", name="item")),
+    "call": obj("call", name="call"),
+    "call_action": both(obj("call", name="call"), const(action="review")),
     "evaluation_run": obj("evaluation_run"),
     "evaluation_card": both(obj("evaluation_run"), obj("firm", "uscc", "uscc")),
     "objection": obj("objection"),
@@ -308,6 +361,7 @@ ARGS: dict[str, Args] = {
     "api_chain": obj("chain", name="chain_id"),
     "api_chain_node": both(obj("chain", name="chain_id"), obj("node", name="node_id")),
     "api_evaluation_run": obj("evaluation_run", name="run_id"),
+    "api_call": obj("call", name="call_id"),
     "api_objection": obj("objection", name="objection_id"),
     "api_supply_run": obj("supply_run", name="run_id"),
     "api_project": obj("project", "code", "code"),
@@ -370,6 +424,10 @@ SCOPED_WRITE = "- - 404 404 404 302"
 TERRITORY = "200 200 200 200 403 302"
 TERRITORY_SCOPED = "200 200 404 404 403 302"
 TERRITORY_HOME = "200 200 200 200 302 302"  # the firm user lands on its 企业画像
+
+CHAIN_KEEPERS = "- - - 403 403 302"  # 链长制 records: chain editors of the region + 链长办 staff
+ORG_BODY = {"kind": "department", "name": "越权部门"}
+ITEM_BODY = {"technology": "越权技术", "reason": "import", "target": "x"}
 
 PAGES: dict[str, Route] = {
     "dashboards:home": Route(TERRITORY_HOME),
@@ -437,6 +495,34 @@ PAGES: dict[str, Route] = {
         post_out=SCOPED_WRITE,
     ),
     "supply:chain": Route(ALL, "chain", SCOPED),
+    # 链长制 / 攻关清单 / 创新联合体 pages: everyone who sees the chain reads them; the chain's
+    # keepers (chain editors of its region, its 链长办 staff) write
+    "chiefs:org": Route(
+        ALL, "chain", SCOPED, post=CHAIN_KEEPERS, post_out=SCOPED_WRITE, body=ORG_BODY
+    ),
+    "chiefs:org_member": Route(
+        ALL, "chain_member", SCOPED, post=CHAIN_KEEPERS, post_out=SCOPED_WRITE, body=ORG_BODY
+    ),
+    "chiefs:chokepoints": Route(
+        ALL, "chain", SCOPED, post=CHAIN_KEEPERS, post_out=SCOPED_WRITE, body=ITEM_BODY
+    ),
+    "chiefs:chokepoint": Route(
+        ALL, "chain_item", SCOPED, post=CHAIN_KEEPERS, post_out=SCOPED_WRITE, body=ITEM_BODY
+    ),
+    "chiefs:consortia": Route(
+        ALL, "chain", SCOPED, post=CHAIN_KEEPERS, post_out=SCOPED_WRITE, body={"name": "越权联合体"}
+    ),
+    "chiefs:calls": Route(ALL),
+    "chiefs:report": Route(ALL),
+    "chiefs:call": Route(ALL, "call", SCOPED),
+    "chiefs:call_action": Route(  # a stage step (here: an expert's review) by a non-keeper
+        "405 405 405 405 405 302",
+        "call_action",
+        "405 405 405 405 405 302",
+        post=CHAIN_KEEPERS,
+        post_out=SCOPED_WRITE,
+        body={"application": 1, "expert": "越权专家", "score": "100"},
+    ),
     "supply:run_start": Route(  # POST starts the analysis job: runners of the chain's region
         "405 405 405 405 405 302",
         "chain",
@@ -714,6 +800,12 @@ OPERATIONS: dict[str, Route] = {
         post_out=API_SCOPED_WRITE,
         body={"week": "2025-06-09", "done_this_week": "越权填报"},
     ),
+    "GET /api/chiefs/chains/{chain_id}/org": Route(API_ALL, "api_chain", API_SCOPED),
+    "GET /api/chiefs/chains/{chain_id}/chokepoints": Route(API_ALL, "api_chain", API_SCOPED),
+    "GET /api/chiefs/chains/{chain_id}/consortia": Route(API_ALL, "api_chain", API_SCOPED),
+    "GET /api/chiefs/calls": Route(API_ALL),
+    "GET /api/chiefs/calls/{call_id}": Route(API_ALL, "api_call", API_SCOPED),
+    "GET /api/chiefs/report": Route(API_ALL),
     "GET /api/supply/runs": Route(API_ALL),
     "GET /api/supply/chains/{chain_id}/nodes": Route(API_ALL, "api_chain", API_SCOPED),
     "GET /api/supply/chains/{chain_id}/dependences": Route(API_ALL, "api_chain", API_SCOPED),

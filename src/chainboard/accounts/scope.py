@@ -253,6 +253,73 @@ def firm_request_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     return enterprise_q(user, f"{prefix}enterprise__")
 
 
+# --- 链长制 and 揭榜挂帅 (chainboard.chiefs) ----------------------------------------------------
+
+
+def office_chain_ids(user: User | AnonymousUser | None) -> list[int]:
+    """The chains whose 链长办 lists the user as staff (``chiefs.OrgMember``, by label)."""
+    u = _user(user)
+    if u is None:
+        return []
+    member = apps.get_model("chiefs", "OrgMember")
+    return list(
+        member.objects.filter(user=u, kind="office_staff").values_list("chain_id", flat=True)
+    )
+
+
+def chain_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """Chains (through ``prefix``) a user sees: those of their subtree and the regions above it
+    (:func:`region_or_above_q`), and the chains whose 链长办 they work in (any county)."""
+    q = region_or_above_q(user, prefix)
+    if ids := office_chain_ids(user):
+        q |= Q(**{f"{prefix}pk__in": ids})
+    return q
+
+
+def chain_records_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """Chains (through ``prefix``) whose 链长制 records, 攻关清单, 榜单 and 创新联合体 the user
+    may keep: chain editors of the chain's region (:func:`can_edit_chain`) and the chain's 链长办
+    staff, across counties. The same rule as :func:`can_edit_chain_records`, as a ``Q``."""
+    u = _user(user)
+    if u is None:
+        return NOTHING
+    q = NOTHING
+    if can_edit_registry(u) and u.role != Role.PARK_STAFF:
+        if (region := u.scope_region) is not None:
+            q = Q(**{f"{prefix}region__path__startswith": region.path})
+        elif _in(u, CITY_ROLES):
+            q = Q()
+    if ids := office_chain_ids(u):
+        q |= Q(**{f"{prefix}pk__in": ids})
+    return q
+
+
+def org_member_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """链长制 members a user sees: the chain's keepers all of them; anyone else who sees the
+    chain its whole-chain members and those of their own part (their county, the regions above
+    it), a 链主企业 row only when they see the firm — a county user sees the county's part."""
+    part = (Q(**{f"{prefix}region__isnull": True}) | region_or_above_q(user, prefix)) & (
+        Q(**{f"{prefix}enterprise__isnull": True}) | enterprise_q(user, f"{prefix}enterprise__")
+    )
+    return chain_records_q(user, f"{prefix}chain__") | (chain_q(user, f"{prefix}chain__") & part)
+
+
+def call_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """揭榜挂帅 calls a user sees: the calls of the chains they see, drafts only for the chain's
+    keepers (:func:`chain_records_q`)."""
+    keepers = chain_records_q(user, f"{prefix}chain__")
+    published = chain_q(user, f"{prefix}chain__") & ~Q(**{f"{prefix}stage": "draft"})
+    return keepers | published
+
+
+def application_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """揭榜 applications a user sees: every application of the calls of the chains they keep;
+    otherwise only those of the firms they see (a firm user its own, a county user its county's
+    firms'); universities' and institutes' applications only for the keepers."""
+    own = Q(**{f"{prefix}enterprise__isnull": False}) & enterprise_q(user, f"{prefix}enterprise__")
+    return chain_records_q(user, f"{prefix}call__chain__") | (own & call_q(user, f"{prefix}call__"))
+
+
 # --- capabilities: what a user may do ---------------------------------------------------------
 
 
@@ -491,6 +558,30 @@ def firm_users(enterprise_id: int) -> QuerySet[User]:
     )
 
 
+def can_edit_chain_records(user: User | AnonymousUser | None, chain: Any) -> bool:
+    """Keep a chain's 链长制 organisation, 攻关清单, 揭榜挂帅 calls (publish, review, award,
+    accept) and 创新联合体: chain editors of its region, and its 链长办 staff across counties."""
+    u = _user(user)
+    if u is None:
+        return False
+    if can_edit_chain(u, chain.region):
+        return True
+    return chain.pk in office_chain_ids(u)
+
+
+def can_apply_to_call(user: User | AnonymousUser | None, enterprise: Enterprise | None) -> bool:
+    """揭榜 a published call in the name of ``enterprise``: that firm's own user only (officers
+    record universities' and institutes' applications as chain keepers)."""
+    u = _user(user)
+    return (
+        u is not None
+        and u.role == Role.ENTERPRISE
+        and enterprise is not None
+        and bool(u.scope_enterprise_id)
+        and u.scope_enterprise_id == enterprise.pk
+    )
+
+
 # --- checks services call (OutOfScope → 403) ------------------------------------------------
 
 
@@ -654,3 +745,29 @@ def require_routing_editor(user: User | AnonymousUser | None) -> User:
     if not can_edit_routing_rules(user):
         raise OutOfScope("只有管理员或分析员可以修改分办规则")
     return user  # type: ignore[return-value]
+
+
+def require_chain_records_editor(user: User | AnonymousUser | None, chain: Any) -> User:
+    u = _user(user)
+    if u is None:
+        raise OutOfScope("请先登录")
+    if not can_edit_chain_records(u, chain):
+        if u.role == Role.ENTERPRISE:
+            raise OutOfScope("企业用户不能维护产业链的链长制、攻关清单和榜单，也不能评审揭榜申请")
+        raise OutOfScope(f"只有{chain.name}的链长办或产业链维护人员可以执行此操作")
+    return u
+
+
+def require_application_recorder(
+    user: User | AnonymousUser | None, chain: Any, enterprise: Enterprise | None
+) -> User:
+    """揭榜 in ``enterprise``'s name: its own user, or the chain's keepers (paper applications,
+    universities and institutes)."""
+    u = _user(user)
+    if u is None:
+        raise OutOfScope("请先登录")
+    if can_apply_to_call(u, enterprise) or can_edit_chain_records(u, chain):
+        return u
+    if u.role == Role.ENTERPRISE:
+        raise OutOfScope("只能以本企业名义揭榜")
+    raise OutOfScope(f"只有企业本身或{chain.name}的链长办可以提交揭榜申请")

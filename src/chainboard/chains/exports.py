@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from chainboard.chains import charts, selectors
+from chainboard.chains.briefs import brief_sections
 from chainboard.chains.models import Chain
 from chainboard.core.models import site_setting_get
 from chainboard.core.pdf import render_pdf
@@ -173,5 +174,6 @@ def chain_brief_pdf(
             "gaps": p.gaps[:16],
             "more_gaps": max(0, len(p.gaps) - 16),
             "demo_data": site_setting_get("demo_data") == "1",
+            "sections": brief_sections(user, chain),
         },
     )

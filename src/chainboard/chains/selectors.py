@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max, Q, QuerySet
 
 from chainboard.accounts.models import User
-from chainboard.accounts.scope import enterprise_q, region_or_above_q, region_q
+from chainboard.accounts.scope import chain_q, enterprise_q, region_q
 from chainboard.chains.models import Chain, ChainNode, Cluster, EnterpriseNode, LinkState
 from chainboard.core.errors import NotFound
 from chainboard.enterprises.models import Enterprise, EnterpriseYear, QualificationKind
@@ -47,7 +47,7 @@ AnyUser = User | AnonymousUser | None
 
 
 def chains_visible(user: AnyUser) -> QuerySet[Chain]:
-    return Chain.objects.filter(region_or_above_q(user)).select_related("region")
+    return Chain.objects.filter(chain_q(user)).select_related("region")
 
 
 def chain_get(*, user: AnyUser, pk: int) -> Chain:

@@ -18,6 +18,7 @@ DEMO_STEPS: list[str] = [
     "chainboard.strategy.demo.demo_step",
     "chainboard.projects.demo.demo_step",
     "chainboard.supply.demo.demo_step",
+    "chainboard.chiefs.demo.demo_step",
 ]
 
 

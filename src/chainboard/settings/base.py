@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "chainboard.strategy",
     "chainboard.supply",
     "chainboard.firmrequests",
+    "chainboard.chiefs",
     "chainboard.dashboards",
     "chainboard.demo",
     "chainboard.ops",

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ChiefsConfig(AppConfig):
+    name = "chainboard.chiefs"
+    verbose_name = "链长制与揭榜挂帅"
+
+    def ready(self) -> None:
+        from chainboard.chains.briefs import register_brief_section
+        from chainboard.chiefs.selectors import brief_sections
+
+        register_brief_section(brief_sections)

@@ -1,0 +1,533 @@
+"""Writes of the 链长制 organisation, 攻关清单, 揭榜挂帅 calls and 创新联合体.
+
+Every function is keyword-only, takes ``actor`` (``None`` = the server operator: the demo, the
+CLI), checks the rule in ``accounts/scope.py``, validates (``full_clean``; a bad value is a
+``DomainError`` with the Chinese message, nothing written) and saves with the actor and a reason
+in the history. Each stage transition of a call is one function; an illegal one is refused with
+the call's stage named (400).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from chainboard.accounts.models import User
+from chainboard.accounts.scope import (
+    require_application_recorder,
+    require_chain_records_editor,
+)
+from chainboard.chains.models import Chain, ChainNode
+from chainboard.chiefs.models import (
+    ApplicantKind,
+    Application,
+    ApplicationStatus,
+    Call,
+    CallStage,
+    Chokepoint,
+    ChokepointStatus,
+    Consortium,
+    ConsortiumMember,
+    MidtermCheck,
+    Milestone,
+    OrgKind,
+    OrgMember,
+    Review,
+)
+from chainboard.core.errors import DomainError
+from chainboard.core.history import set_history
+from chainboard.enterprises.models import Enterprise
+
+M = TypeVar("M", bound=models.Model)
+
+ORG_FIELDS = ("kind", "name", "title", "user", "enterprise", "region", "duties", "contact", "phone")
+CHOKEPOINT_FIELDS = (
+    "technology",
+    "reason",
+    "reason_detail",
+    "import_share",
+    "foreign_supplier",
+    "domestic_state",
+    "target",
+    "target_year",
+)
+CALL_FIELDS = (
+    "title",
+    "goal",
+    "indicators",
+    "budget_wan_yuan",
+    "period_months",
+    "eligibility",
+    "apply_by",
+)
+
+
+def _save(obj: M, actor: User | None, reason: str, exclude: Sequence[str] = ()) -> M:
+    """Validate (model rules, named constraints) and save with ``actor`` and ``reason``."""
+    try:
+        obj.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        fields = (
+            {k: "；".join(v) for k, v in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {}
+        )
+        labels = {f.name: str(f.verbose_name) for f in obj._meta.fields}
+        text = [f"{labels[k]}：{v}" if k in labels else v for k, v in fields.items()]
+        raise DomainError("；".join(text or exc.messages), fields=fields) from exc
+    set_history(obj, actor, reason)
+    obj.save()
+    return obj
+
+
+def _editor(actor: User | None, chain: Chain) -> None:
+    if actor is not None:
+        require_chain_records_editor(actor, chain)
+
+
+def _money(value: Any, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except Exception as exc:
+        raise DomainError(f"{label}不是数字：{value}", fields={label: "不是数字"}) from exc
+    if not amount.is_finite():
+        raise DomainError(f"{label}不是数字：{value}", fields={label: "不是数字"})
+    if amount < 0:
+        raise DomainError(f"{label}不能为负数：{value}", fields={label: "不能为负数"})
+    return amount
+
+
+def _stage(call: Call, allowed: Sequence[str], action: str) -> None:
+    if call.stage not in allowed:
+        raise DomainError(
+            f"榜单「{call.title}」处于“{call.get_stage_display()}”阶段，不能{action}",
+            fields={"stage": call.stage},
+        )
+
+
+# --- 链长制 organisation ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def org_member_save(
+    *,
+    chain: Chain,
+    actor: User | None,
+    data: Mapping[str, Any],
+    member: OrgMember | None = None,
+) -> OrgMember:
+    """Add (``member=None``) or change a member of the chain's 链长制."""
+    _editor(actor, chain)
+    if member is not None and member.chain_id != chain.pk:
+        raise DomainError("该成员不属于这条产业链")
+    member = member or OrgMember(chain=chain)
+    for name in ORG_FIELDS:
+        if name in data:
+            setattr(member, name, data[name])
+    if member.kind == OrgKind.LEADER_FIRM and member.enterprise is not None and not member.name:
+        member.name = member.enterprise.name
+    if member.region is not None and not member.region.path.startswith(chain.region.path):
+        raise DomainError(
+            f"{member.region.name}不在{chain.region.name}内", fields={"region": "越界"}
+        )
+    reason = "新增链长制成员" if member.pk is None else "修改链长制成员"
+    return _save(member, actor, reason)
+
+
+@transaction.atomic
+def org_member_delete(*, member: OrgMember, actor: User | None) -> None:
+    _editor(actor, member.chain)
+    set_history(member, actor, "删除链长制成员")
+    member.delete()
+
+
+# --- 攻关清单 ----------------------------------------------------------------------------------
+
+
+def _chain_nodes(chain: Chain, nodes: Sequence[ChainNode]) -> list[ChainNode]:
+    if not nodes:
+        raise DomainError("请选择至少一个涉及环节", fields={"nodes": "必填"})
+    for node in nodes:
+        if node.chain_id != chain.pk:
+            raise DomainError(
+                f"所选环节（编号 {node.pk}）不属于{chain.name}", fields={"nodes": "不属于该产业链"}
+            )
+    return list(nodes)
+
+
+@transaction.atomic
+def chokepoint_save(
+    *,
+    chain: Chain,
+    actor: User | None,
+    data: Mapping[str, Any],
+    nodes: Sequence[ChainNode],
+    needing_firms: Sequence[Enterprise] = (),
+    chokepoint: Chokepoint | None = None,
+) -> Chokepoint:
+    """Add or change an item of the chain's 关键核心技术攻关清单 (segments of this chain only)."""
+    _editor(actor, chain)
+    if chokepoint is not None and chokepoint.chain_id != chain.pk:
+        raise DomainError("该清单条目不属于这条产业链")
+    nodes = _chain_nodes(chain, nodes)
+    item = chokepoint or Chokepoint(chain=chain)
+    for name in CHOKEPOINT_FIELDS:
+        if name in data:
+            setattr(item, name, data[name])
+    _save(item, actor, "新增攻关清单条目" if item.pk is None else "修改攻关清单条目")
+    item.nodes.set(nodes)
+    item.needing_firms.set(needing_firms)
+    return item
+
+
+# --- 揭榜挂帅 ----------------------------------------------------------------------------------
+
+
+def _indicators(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.splitlines()
+    items = [str(v).strip() for v in value or [] if str(v).strip()]
+    if not items:
+        raise DomainError("请填写至少一项考核指标（每行一项）", fields={"indicators": "必填"})
+    return items
+
+
+@transaction.atomic
+def call_save(
+    *,
+    chokepoint: Chokepoint,
+    actor: User | None,
+    data: Mapping[str, Any],
+    call: Call | None = None,
+) -> Call:
+    """Draft a 榜单 from a list item, or change a draft (a published call is not edited)."""
+    chain = chokepoint.chain
+    _editor(actor, chain)
+    if call is not None:
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        _stage(call, [CallStage.DRAFT], "修改（已发布的榜单不能修改）")
+    call = call or Call(chain=chain, chokepoint=chokepoint)
+    for name in CALL_FIELDS:
+        if name in data:
+            setattr(call, name, data[name])
+    call.indicators = _indicators(call.indicators)
+    call.budget_wan_yuan = _money(call.budget_wan_yuan, "榜单金额")
+    return _save(call, actor, "编制榜单" if call.pk is None else "修改榜单")
+
+
+@transaction.atomic
+def call_publish(*, call: Call, actor: User | None, on: dt.date | None = None) -> Call:
+    """草稿 → 已发布: 揭榜 opens; the list item becomes 已发榜."""
+    _editor(actor, call.chain)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _stage(call, [CallStage.DRAFT], "发布")
+    today = on or timezone.localdate()
+    if call.budget_wan_yuan <= 0:
+        raise DomainError("榜单金额须大于 0 才能发布", fields={"budget_wan_yuan": "须大于 0"})
+    if call.apply_by is not None and call.apply_by < today:
+        raise DomainError(
+            f"揭榜截止日期 {call.apply_by} 已过，请先修改", fields={"apply_by": "已过"}
+        )
+    call.stage, call.published_on = CallStage.PUBLISHED, today
+    _save(call, actor, "发布榜单")
+    item = call.chokepoint
+    if item.status == ChokepointStatus.OPEN:
+        item.status = ChokepointStatus.CALLED
+        _save(item, actor, f"榜单「{call.title}」发布")
+    return call
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    call: Call,
+    actor: User | None,
+    applicant_kind: str,
+    enterprise: Enterprise | None,
+    applicant_name: str = "",
+    team_lead: str,
+    team: str,
+    plan: str,
+    budget_wan_yuan: Any,
+    on: dt.date | None = None,
+) -> Application:
+    """揭榜: a firm's own user in its firm's name; the chain's keepers record a university's or an
+    institute's (or a firm's paper) application. Only a published call before its deadline."""
+    if actor is not None:
+        require_application_recorder(actor, call.chain, enterprise)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _stage(call, [CallStage.PUBLISHED], "揭榜（只能揭已发布、未截止的榜单）")
+    today = on or timezone.localdate()
+    if call.apply_by is not None and today > call.apply_by:
+        raise DomainError(f"揭榜已于 {call.apply_by} 截止")
+    if applicant_kind == ApplicantKind.FIRM and enterprise is None:
+        raise DomainError("企业揭榜须选择企业", fields={"enterprise": "必填"})
+    budget = _money(budget_wan_yuan, "申请经费")
+    if budget > call.budget_wan_yuan:
+        raise DomainError(
+            f"申请经费 {budget} 万元超过榜单金额 {call.budget_wan_yuan} 万元",
+            fields={"budget_wan_yuan": "超过榜单金额"},
+        )
+    name = enterprise.name if enterprise is not None else applicant_name.strip()
+    application = Application(
+        call=call,
+        applicant_kind=applicant_kind,
+        enterprise=enterprise,
+        applicant_name=name,
+        team_lead=team_lead.strip(),
+        team=team.strip(),
+        plan=plan.strip(),
+        budget_wan_yuan=budget,
+        submitted_by=actor,
+    )
+    return _save(application, actor, "揭榜")
+
+
+@transaction.atomic
+def call_close(*, call: Call, actor: User | None) -> Call:
+    """已发布 → 专家评审: 揭榜 closes (at least one application)."""
+    _editor(actor, call.chain)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _stage(call, [CallStage.PUBLISHED], "截止揭榜、进入评审")
+    if not call.applications.exists():
+        raise DomainError("还没有单位揭榜，不能进入评审")
+    call.stage = CallStage.REVIEWING
+    return _save(call, actor, "截止揭榜，进入专家评审")
+
+
+@transaction.atomic
+def review_record(
+    *,
+    application: Application,
+    actor: User | None,
+    expert: str,
+    score: Any,
+    conflict: bool,
+    conflict_note: str = "",
+    comment: str = "",
+) -> Review:
+    """Record one expert's score (0–100) and conflict-of-interest declaration; an expert with a
+    conflict abstains (no score, not counted)."""
+    call = Call.objects.select_for_update().get(pk=application.call_id)
+    _editor(actor, call.chain)
+    _stage(call, [CallStage.REVIEWING], "录入专家评审")
+    if not expert.strip():
+        raise DomainError("请填写评审专家", fields={"expert": "必填"})
+    value: Decimal | None = None
+    if conflict:
+        if score not in (None, ""):
+            raise DomainError("存在利益冲突的专家须回避，不能评分", fields={"score": "须回避"})
+        if not conflict_note.strip():
+            raise DomainError("请说明利益冲突的情况", fields={"conflict_note": "必填"})
+    else:
+        if score in (None, ""):
+            raise DomainError("请填写评分（0–100）", fields={"score": "必填"})
+        value = _money(score, "评分")
+    review = Review(
+        application=application,
+        expert=expert.strip(),
+        score=value,
+        conflict=conflict,
+        conflict_note=conflict_note.strip(),
+        comment=comment.strip(),
+        recorded_by=actor,
+    )
+    return _save(review, actor, "录入专家评审")
+
+
+def average_score(application: Application) -> Decimal | None:
+    scores = [r.score for r in application.reviews.all() if not r.conflict and r.score is not None]
+    return (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
+
+
+@transaction.atomic
+def call_award(
+    *, call: Call, application: Application, actor: User | None, team_lead: str = ""
+) -> Call:
+    """专家评审 → 已挂帅: the chosen application (scored by at least one expert without a
+    conflict) wins, its team lead 挂帅; the others are 未入选; the list item is 攻关中."""
+    _editor(actor, call.chain)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _stage(call, [CallStage.REVIEWING], "确定揭榜挂帅单位")
+    if application.call_id != call.pk:
+        raise DomainError("该申请不属于这项榜单")
+    if average_score(application) is None:
+        raise DomainError(f"{application.applicant_name} 还没有有效的专家评分，不能挂帅")
+    for other in call.applications.exclude(pk=application.pk):
+        other.status = ApplicationStatus.NOT_SELECTED
+        _save(other, actor, "未入选")
+    application.status = ApplicationStatus.AWARDED
+    _save(application, actor, "挂帅")
+    call.winner = application
+    call.team_lead = team_lead.strip() or application.team_lead
+    call.awarded_on = timezone.localdate()
+    call.stage = CallStage.AWARDED
+    _save(call, actor, f"确定挂帅：{application.applicant_name}（{call.team_lead}）")
+    item = call.chokepoint
+    item.status = ChokepointStatus.IN_PROGRESS
+    _save(item, actor, f"榜单「{call.title}」挂帅")
+    return call
+
+
+@transaction.atomic
+def milestone_add(
+    *,
+    call: Call,
+    actor: User | None,
+    title: str,
+    due_on: dt.date,
+    payment_wan_yuan: Any,
+) -> Milestone:
+    """A contract milestone with its payment; all payments stay within the call's budget."""
+    _editor(actor, call.chain)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _stage(call, [CallStage.AWARDED], "添加合同节点")
+    payment = _money(payment_wan_yuan, "拨付金额")
+    planned = sum((m.payment_wan_yuan for m in call.milestones.all()), Decimal(0))
+    if planned + payment > call.budget_wan_yuan:
+        raise DomainError(
+            f"各节点拨付合计 {planned + payment} 万元超过榜单金额 {call.budget_wan_yuan} 万元",
+            fields={"payment_wan_yuan": "超过榜单金额"},
+        )
+    milestone = Milestone(call=call, title=title.strip(), due_on=due_on, payment_wan_yuan=payment)
+    return _save(milestone, actor, "添加合同节点")
+
+
+@transaction.atomic
+def milestone_done(
+    *, milestone: Milestone, actor: User | None, on: dt.date | None = None
+) -> Milestone:
+    call = Call.objects.select_for_update().get(pk=milestone.call_id)
+    _editor(actor, call.chain)
+    _stage(call, [CallStage.AWARDED], "确认节点完成并拨付")
+    if milestone.done_on is not None:
+        raise DomainError(f"节点「{milestone.title}」已于 {milestone.done_on} 完成并拨付")
+    milestone.done_on = on or timezone.localdate()
+    return _save(milestone, actor, "节点完成并拨付")
+
+
+@transaction.atomic
+def midterm_check_record(
+    *,
+    call: Call,
+    actor: User | None,
+    checked_on: dt.date,
+    conclusion: str,
+    note: str = "",
+) -> MidtermCheck:
+    _editor(actor, call.chain)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _stage(call, [CallStage.AWARDED], "中期检查")
+    check = MidtermCheck(call=call, checked_on=checked_on, conclusion=conclusion, note=note)
+    return _save(check, actor, "中期检查")
+
+
+@transaction.atomic
+def call_accept(
+    *,
+    call: Call,
+    actor: User | None,
+    achieved: Mapping[str, bool],
+    note: str = "",
+    on: dt.date | None = None,
+) -> Call:
+    """已挂帅 → 已验收 (every indicator met) or 验收未通过: checked indicator by indicator after
+    a 中期检查; the result goes back to the list item (已突破 / 待攻关)."""
+    _editor(actor, call.chain)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _stage(call, [CallStage.AWARDED], "验收")
+    if not call.midterm_checks.exists():
+        raise DomainError("验收前须完成中期检查")
+    missing = [i for i in call.indicators if i not in achieved]
+    if missing:
+        raise DomainError("请逐项填写考核指标的验收结果：" + "、".join(missing))
+    call.acceptance = [{"indicator": i, "achieved": bool(achieved[i])} for i in call.indicators]
+    passed = all(achieved[i] for i in call.indicators)
+    call.stage = CallStage.ACCEPTED if passed else CallStage.FAILED
+    call.accepted_on = on or timezone.localdate()
+    call.acceptance_note = note.strip()
+    _save(call, actor, "验收通过" if passed else "验收未通过")
+    item = call.chokepoint
+    met = sum(1 for a in call.acceptance if a["achieved"])
+    if passed:
+        item.status = ChokepointStatus.SOLVED
+        item.result = (
+            f"{call.accepted_on} 揭榜挂帅「{call.title}」验收通过（{call.winner.applicant_name if call.winner else ''}，"
+            f"挂帅 {call.team_lead}；指标 {met}/{len(call.acceptance)} 达成）。{call.acceptance_note}"
+        )
+    else:
+        item.status = ChokepointStatus.OPEN
+        item.result = (
+            f"{call.accepted_on} 揭榜挂帅「{call.title}」验收未通过（指标 {met}/"
+            f"{len(call.acceptance)} 达成），重新列入待攻关。{call.acceptance_note}"
+        )
+    _save(item, actor, f"榜单「{call.title}」验收结果回填")
+    return call
+
+
+# --- 创新联合体 --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consortium_save(
+    *,
+    chain: Chain,
+    actor: User | None,
+    name: str,
+    lead: Enterprise,
+    node: ChainNode | None = None,
+    chokepoint: Chokepoint | None = None,
+    founded_on: dt.date | None = None,
+    outputs: str = "",
+    consortium: Consortium | None = None,
+) -> Consortium:
+    _editor(actor, chain)
+    if node is not None and node.chain_id != chain.pk:
+        raise DomainError(
+            f"所选环节（编号 {node.pk}）不属于{chain.name}", fields={"node": "不属于该产业链"}
+        )
+    if chokepoint is not None and chokepoint.chain_id != chain.pk:
+        raise DomainError("该攻关清单条目不属于这条产业链", fields={"chokepoint": "不属于该产业链"})
+    if node is None and chokepoint is None:
+        raise DomainError("请选择聚焦的环节或攻关清单条目", fields={"node": "必填"})
+    c = consortium or Consortium(chain=chain)
+    c.name, c.lead, c.node, c.chokepoint = name.strip(), lead, node, chokepoint
+    c.founded_on, c.outputs = founded_on, outputs.strip()
+    _save(c, actor, "组建创新联合体" if c.pk is None else "修改创新联合体")
+    if not c.members.filter(enterprise=lead).exists():
+        consortium_member_add(
+            consortium=c,
+            actor=actor,
+            kind=ApplicantKind.FIRM,
+            name=lead.name,
+            enterprise=lead,
+            role="牵头单位",
+        )
+    return c
+
+
+@transaction.atomic
+def consortium_member_add(
+    *,
+    consortium: Consortium,
+    actor: User | None,
+    kind: str,
+    name: str,
+    role: str = "",
+    enterprise: Enterprise | None = None,
+) -> ConsortiumMember:
+    _editor(actor, consortium.chain)
+    member = ConsortiumMember(
+        consortium=consortium,
+        kind=kind,
+        name=(enterprise.name if enterprise is not None else name).strip(),
+        enterprise=enterprise,
+        role=role.strip(),
+    )
+    return _save(member, actor, "加入创新联合体")

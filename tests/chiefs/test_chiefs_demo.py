@@ -1,0 +1,36 @@
+"""The chiefs demo step: 链长制 for every city chain, 攻关清单, calls in different stages, one
+创新联合体 per main chain; idempotent."""
+
+from __future__ import annotations
+
+import io
+
+from chainboard.chains.demo import demo_step as chains_step
+from chainboard.chains.models import Chain
+from chainboard.chiefs.demo import demo_step
+from chainboard.chiefs.models import Call, Chokepoint, Consortium, OrgMember
+from chainboard.demo.loader import demo_load
+from chainboard.demo.steps import DEMO_STEPS
+
+
+def test_demo_step_fills_the_chief_system(db):  # type: ignore[no-untyped-def]
+    assert DEMO_STEPS[-1] == "chainboard.chiefs.demo.demo_step"
+    demo_load(n_firms=400, seed=7)
+    chains_step(stdout=io.StringIO())
+    out = io.StringIO()
+    demo_step(stdout=out)
+    for chain in Chain.objects.filter(region_id="130500"):
+        kinds = set(OrgMember.objects.filter(chain=chain).values_list("kind", flat=True))
+        assert {"general_chief", "chief", "office", "office_staff", "department"} <= kinds, chain
+    cable = Chain.objects.get(region_id="130500", code="wire_cable")
+    assert OrgMember.objects.filter(chain=cable, kind="office_staff", user__username="ningjin")
+    assert OrgMember.objects.filter(chain=cable, kind="leader_firm").exists()
+    assert Chokepoint.objects.filter(chain__code__in=["wire_cable", "glass", "nev"]).count() >= 8
+    stages = set(Call.objects.values_list("stage", flat=True))
+    assert {"published", "awarded", "accepted"} <= stages
+    assert Chokepoint.objects.filter(status="solved").exists()
+    assert Consortium.objects.values("chain").distinct().count() == 3
+    assert "揭榜挂帅榜单 3 项" in out.getvalue()
+    n = OrgMember.objects.count()
+    demo_step(stdout=io.StringIO())
+    assert OrgMember.objects.count() == n
