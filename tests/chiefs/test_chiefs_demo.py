@@ -34,3 +34,34 @@ def test_demo_step_fills_the_chief_system(db):  # type: ignore[no-untyped-def]
     n = OrgMember.objects.count()
     demo_step(stdout=io.StringIO())
     assert OrgMember.objects.count() == n
+
+
+def test_demo_pages_render_for_every_role(db):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from chainboard.accounts.models import User
+
+    demo_load(n_firms=400, seed=7)
+    chains_step(stdout=io.StringIO())
+    demo_step(stdout=io.StringIO())
+    cable = Chain.objects.get(region_id="130500", code="wire_cable")
+    item = Chokepoint.objects.filter(chain=cable).first()
+    assert item is not None
+    urls = [
+        f"/chains/{cable.pk}/org/",
+        f"/chains/{cable.pk}/org/{OrgMember.objects.filter(chain=cable).first().pk}/",  # type: ignore[union-attr]
+        f"/chains/{cable.pk}/chokepoints/",
+        f"/chains/{cable.pk}/chokepoints/{item.pk}/",
+        f"/chains/{cable.pk}/consortia/",
+        "/chains/calls/",
+        "/chains/calls/report/",
+        *(f"/chains/calls/{c.pk}/" for c in Call.objects.all()),
+    ]
+    for username in ("analyst", "ningjin", "qiye"):
+        c = Client()
+        c.force_login(User.objects.get(username=username))
+        for url in urls:
+            assert c.get(url).status_code == 200, (username, url)
+        open_call = Call.objects.get(stage="published")
+        page = c.get(f"/chains/calls/{open_call.pk}/").content.decode()
+        assert ("提交揭榜" in page) is True, username  # the firm applies, the keepers record
