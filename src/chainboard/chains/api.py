@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
 
-from chainboard.accounts.scope import authenticated
+from chainboard.accounts.scope import authenticated, require_link_reviewer
 from chainboard.chains import clusters, selectors, services
 from chainboard.chains.models import LinkState
 from chainboard.core.errors import DomainError
@@ -207,6 +207,7 @@ def get_node_firms(
 def review_links(request: HttpRequest, chain_id: Path[int], payload: ReviewIn) -> ReviewOut:
     user = authenticated(request.user)
     chain = selectors.chain_get(user=user, pk=chain_id)
+    require_link_reviewer(user)  # a role that may not review is refused before the body
     links = list(
         selectors.review_queue(user=user, chain=chain, state="").filter(pk__in=payload.links)
     )

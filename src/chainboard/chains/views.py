@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from chainboard.accounts.scope import authenticated
+from chainboard.accounts.scope import authenticated, require_link_reviewer
 from chainboard.accounts.services import security_event_record
 from chainboard.chains import charts, clusters, exports, selectors, services, tasks
 from chainboard.chains.models import Chain, LinkState
@@ -122,6 +122,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     chain = _chain(request, pk)
     user = authenticated(request.user)
     if request.method == "POST":
+        require_link_reviewer(user)  # a role that may not review is refused before the form
         ids = [int(x) for x in request.POST.getlist("link") if x.isdigit()]
         state = request.POST.get("decision", "")
         links = list(selectors.review_queue(user=user, chain=chain, state="").filter(pk__in=ids))
