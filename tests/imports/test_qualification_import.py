@@ -331,3 +331,19 @@ def test_templates_download_with_chinese_titles(client, ningjin_user, kind, firs
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     titles = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert titles[: len(first_titles)] == first_titles
+
+
+def test_the_api_returns_the_name_matches(tmp_path: Path, firms, ningjin_user, upload_dir) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    client = Client()
+    client.force_login(ningjin_user)
+    path = srdi_recognition_list(tmp_path / "认定名单.xlsx")
+    with path.open("rb") as fh:
+        response = client.post("/api/imports/qualifications?dry_run=true", {"file": fh})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    by_row = {m["row"]: m for m in body["name_matches"]}
+    assert by_row[4]["status"] == "confirmed" and by_row[4]["firm"] == firms["huatong"].pk
+    assert by_row[8]["status"] == "ambiguous" and by_row[8]["candidates"][0]["how"] == "fuzzy"
+    assert by_row[6]["status"] == "not_found"

@@ -19,6 +19,26 @@ class ImportErrorOut(Schema):
     text: str
 
 
+class NameCandidateOut(Schema):
+    id: int
+    name: str
+    score: float
+    how: str  # alias 已记住 / exact 名称一致 / core 去掉地名后一致 / fuzzy 名称相似
+    label: str
+
+
+class NameMatchOut(Schema):
+    """A name-only row matched within the user's scope (only ``confirmed`` rows are imported)."""
+
+    row: int
+    name: str
+    place: str
+    status: str  # confirmed / ambiguous / not_found
+    firm: int | None = None
+    firm_name: str = ""
+    candidates: list[NameCandidateOut]
+
+
 class BatchOut(Schema):
     id: int
     kind: str
@@ -31,6 +51,7 @@ class BatchOut(Schema):
     unchanged_count: int
     error_count: int
     errors: list[ImportErrorOut]
+    name_matches: list[NameMatchOut]
 
 
 @router.post("/{kind}", response=BatchOut)
