@@ -487,6 +487,15 @@ PAGES: dict[str, Route] = {
     ),
     "chains:export_xlsx": Route(ALL, "chain", SCOPED),
     "chains:export_svg": Route(ALL, "chain", SCOPED),
+    "chains:export_yaml": Route(ALL, "chain", SCOPED),
+    "chains:node_edit": Route(  # a segment's page; its keepers edit it (name, codes, keywords)
+        ALL,
+        "chain_node",
+        SCOPED,
+        post=CHAIN_KEEPERS,
+        post_out=SCOPED_WRITE,
+        body=lambda w, side: {"name": "越权改名", "version": w.objects["node"][side].version},
+    ),
     "chains:brief": Route(  # POST starts the PDF job (anyone who sees the chain)
         "405 405 405 405 405 302",
         "chain",

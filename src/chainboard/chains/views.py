@@ -248,3 +248,53 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "chains/cluster.html", {"cluster": cluster, "f": figures, "chart": chart}
     )
+
+
+@login_required
+def node_edit(request: HttpRequest, pk: int, node: int) -> HttpResponse:
+    """A segment's page for the chain's keepers: rename, codes, keywords, exclusions — with a
+    preview of the automatic links before saving — and its change history."""
+    from chainboard.accounts.scope import can_edit_chain_records, require_chain_records_editor
+    from chainboard.chains import editing
+
+    chain = _chain(request, pk)
+    user = authenticated(request.user)
+    try:
+        n = selectors.node_get(user=user, chain=chain, pk=node)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    fields = ("name", *editing.LIST_FIELDS, "description")
+    data = {f: request.POST[f] for f in fields if f in request.POST}
+    preview = None
+    if request.method == "POST":
+        require_chain_records_editor(user, chain)
+        if request.POST.get("preview"):
+            preview = editing.node_edit_preview(node=n, user=user, data=data)
+        else:
+            editing.node_edit(
+                node=n, actor=user, data=data, expected_version=posted_version(request.POST)
+            )
+            messages.success(request, "已保存环节；重新运行自动挂链后生效")
+            return redirect("chains:node_edit", pk=chain.pk, node=n.pk)
+    else:
+        data = {"name": n.name, "description": n.description} | {
+            f: "、".join(getattr(n, f)) for f in editing.LIST_FIELDS
+        }
+    context = {
+        "chain": chain,
+        "node": n,
+        "data": data,
+        "preview": preview,
+        "can_edit": can_edit_chain_records(user, chain),
+        "history": n.history.select_related("history_user").all()[:30],
+    }
+    return render(request, "chains/node_edit.html", context)
+
+
+@login_required
+def export_yaml(request: HttpRequest, pk: int) -> HttpResponseBase:
+    from chainboard.chains import editing
+
+    chain = _chain(request, pk)
+    text = editing.chain_template_yaml(chain)
+    return download(text.encode(), f"{chain.code}.yaml", content_type="application/yaml")
