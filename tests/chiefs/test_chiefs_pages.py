@@ -234,3 +234,11 @@ def test_chain_brief_pdf_has_the_chokepoints_and_calls(city, published) -> None:
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
     assert "关键核心技术攻关清单" in text and "500kV超高压电缆绝缘料" in text
     assert "超高压电缆绝缘料揭榜挂帅" in text and "逾期任务" in text
+
+
+def test_cockpit_has_the_chiefs_panel(city, published) -> None:  # type: ignore[no-untyped-def]
+    html = client(city.users["analyst"]).get("/").content.decode()
+    assert 'id="panel-chiefs"' in html and "电线电缆产业链" in html
+    assert f'href="/chains/{city.chain.pk}/chokepoints/"' in html
+    county = client(city.users["shahe"]).get("/").content.decode()
+    assert 'id="panel-chiefs"' in county  # the city's chain, seen from 沙河

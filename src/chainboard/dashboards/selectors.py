@@ -26,6 +26,9 @@ from django.utils.dateparse import parse_datetime
 from chainboard.accounts.scope import enterprise_q, scope_key
 from chainboard.chains import selectors as chain_selectors
 from chainboard.chains.models import Chain, ChainNode, Cluster, EnterpriseNode
+from chainboard.chiefs import selectors as chiefs_selectors
+from chainboard.chiefs.models import Call, Chokepoint, Consortium
+from chainboard.chiefs.models import Milestone as CallMilestone
 from chainboard.core.versioning import registry_version
 from chainboard.enterprises.models import Enterprise, EnterpriseYear, Qualification
 from chainboard.enterprises.selectors import dashboard_figures
@@ -70,6 +73,7 @@ PANEL_TABLES: dict[str, tuple[type[Model], ...]] = {
     "tiers": (TierTarget, *_REGISTRY),
     "supply": (SupplyRun,),
     "tasks": (ProjectTask,),
+    "chiefs": (Chokepoint, Call, CallMilestone, Consortium, Chain),
 }
 
 
@@ -378,6 +382,34 @@ def tasks_panel(*, user: Any, today: dt.date) -> dict[str, Any]:
     }
 
 
+def chiefs_panel(*, user: Any) -> dict[str, Any]:
+    """攻关清单 and 揭榜挂帅: the totals of the chains the user sees and the chains with calls."""
+    report = chiefs_selectors.report(user=user)
+    total = report.total
+    return {
+        "items": total.items,
+        "solved": total.solved,
+        "published": total.published,
+        "awarded": total.awarded,
+        "accepted": total.accepted,
+        "budget": total.budget_wan_yuan,
+        "paid": total.paid_wan_yuan,
+        "consortia": total.consortia,
+        "rows": [
+            {
+                "chain_pk": r.chain.pk,
+                "chain": r.chain.name,
+                "items": r.items,
+                "published": r.published,
+                "awarded": r.awarded,
+                "budget": r.budget_wan_yuan,
+            }
+            for r in report.rows
+            if r.items or r.published
+        ][:6],
+    }
+
+
 def registry_panel(*, user: Any) -> dict[str, Any]:
     figures = dashboard_figures(user=user)
     latest = figures["years"][-1] if figures["years"] else None
@@ -417,6 +449,7 @@ def cockpit(*, user: Any, today: dt.date | None = None) -> dict[str, Any]:
         "tasks": _cached(
             "tasks", user, lambda: tasks_panel(user=user, today=today), stamps=stamps, extra=day
         ),
+        "chiefs": _cached("chiefs", user, lambda: chiefs_panel(user=user), stamps=stamps),
         "today": today,
         "as_of": data_as_of(stamps),
     }
