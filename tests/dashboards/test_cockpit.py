@@ -145,6 +145,26 @@ def test_firm_user_lands_on_its_profile(world) -> None:  # type: ignore[no-untyp
     assert "沙河" not in html
 
 
+def test_profile_lists_the_firms_own_requests(world) -> None:  # type: ignore[no-untyped-def]
+    from chainboard.firmrequests.models import FirmRequest
+
+    for firm in (world["firm"], world["firm_shahe"]):
+        FirmRequest.objects.create(
+            enterprise=firm,
+            region=firm.region,
+            category="land",
+            title=f"{firm.name[:2]}用地指标诉求",
+            description="用地",
+        )
+    html = (
+        _client(world["qiye"])
+        .get(reverse("dashboards:profile", args=[world["firm"].uscc]))
+        .content.decode()
+    )
+    assert "政企直通车诉求" in html and "宁晋用地指标诉求" in html
+    assert "沙河用地指标诉求" not in html
+
+
 def test_firm_user_cannot_open_the_territorys_pages(world) -> None:  # type: ignore[no-untyped-def]
     client = _client(world["qiye"])
     refused = [

@@ -35,6 +35,8 @@ from chainboard.enterprises.selectors import dashboard_figures
 from chainboard.evaluation import selectors as evaluation_selectors
 from chainboard.evaluation.inputs import held_titles
 from chainboard.evaluation.models import EvaluationResult, EvaluationRun, Objection, TierTarget
+from chainboard.firmrequests import selectors as request_selectors
+from chainboard.firmrequests.models import FirmRequest
 from chainboard.projects import selectors as project_selectors
 from chainboard.projects.models import (
     STAGE_ORDER,
@@ -74,6 +76,16 @@ PANEL_TABLES: dict[str, tuple[type[Model], ...]] = {
     "supply": (SupplyRun,),
     "tasks": (ProjectTask,),
     "chiefs": (Chokepoint, Call, CallMilestone, Consortium, Chain),
+    "profile": (
+        *_REGISTRY,
+        *_CHAINS,
+        *_PROJECTS,
+        EvaluationRun,
+        EvaluationResult,
+        Objection,
+        SupplyRun,
+        FirmRequest,
+    ),
 }
 
 
@@ -559,18 +571,23 @@ def profile_tiers(*, user: Any, enterprise: Enterprise, year: int) -> list[dict[
 
 
 def profile(*, user: Any, enterprise: Enterprise, today: dt.date | None = None) -> dict[str, Any]:
-    """Everything of one firm the user may see, on one page."""
+    """Everything of one firm the user may see, on one page (cached like the cockpit's panels,
+    per firm)."""
     today = today or timezone.localdate()
+    return _cached(
+        "profile",
+        user,
+        lambda: _profile(user=user, enterprise=enterprise, today=today),
+        stamps=table_stamps(),
+        extra=f"firm{enterprise.pk}:{today}",
+    )
+
+
+def _profile(*, user: Any, enterprise: Enterprise, today: dt.date) -> dict[str, Any]:
     results = evaluation_selectors.firm_results(user=user, uscc=enterprise.uscc)
     latest = results[0] if results else None
     year = evaluation_selectors.default_year(user=user)
-    tiers = _cached(
-        "tiers",
-        user,
-        lambda: profile_tiers(user=user, enterprise=enterprise, year=year),
-        stamps=table_stamps(),
-        extra=f"firm{enterprise.pk}:{year}",
-    )
+    tiers = profile_tiers(user=user, enterprise=enterprise, year=year)
     projects = list(
         project_selectors.projects_visible(user)
         .filter(archived=False, investor=enterprise)
@@ -598,5 +615,10 @@ def profile(*, user: Any, enterprise: Enterprise, today: dt.date | None = None) 
         "stage_order": STAGE_ORDER,
         "supply": profile_supply(user=user, enterprise=enterprise),
         "objections": objections,
+        "requests": list(
+            request_selectors.request_list(user=user)
+            .filter(enterprise=enterprise)
+            .order_by("-created_at", "-pk")[:8]
+        ),
         "today": today,
     }
