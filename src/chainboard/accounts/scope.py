@@ -84,6 +84,14 @@ def home_region(user: User | AnonymousUser | None) -> Region | None:
     return u.scope_region
 
 
+def home_park(user: User | AnonymousUser | None) -> Park | None:
+    """The park a park officer works in; None for every other role."""
+    u = _user(user)
+    if u is None or u.role != Role.PARK_STAFF:
+        return None
+    return u.scope_park
+
+
 def scope_key(user: User | AnonymousUser | None) -> str:
     """A string that is equal for two users exactly when they see the same rows (cache keys)."""
     u = _user(user)

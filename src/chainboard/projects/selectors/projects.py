@@ -272,7 +272,7 @@ def map_data(qs: QuerySet[Project]) -> dict[str, Any]:
 def map_panel(*, user: Any, data: dict[str, Any]) -> dict[str, Any]:
     """The wall map's side panel and choices: county totals (largest first) and stage totals of
     ``data`` (:func:`map_data`), the city drawn with its outlines and name, batches and chains."""
-    from chainboard.accounts.scope import regions_visible
+    from chainboard.accounts.scope import home_region, regions_visible
     from chainboard.chains.selectors import chains_visible
     from chainboard.geo.boundaries import load_boundaries
     from chainboard.geo.models import Region
@@ -280,7 +280,8 @@ def map_panel(*, user: Any, data: dict[str, Any]) -> dict[str, Any]:
     from chainboard.projects.models import Batch
 
     names = dict(regions_visible(user).filter(level="county").values_list("code", "name"))
-    city = wallmap.map_city(data, getattr(user, "scope_region_id", None))
+    home = home_region(user)
+    city = wallmap.map_city(data, home.code if home is not None else None)
     return {
         "names": names,
         "by_region": sorted(
