@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 
@@ -22,18 +23,40 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="搜索（名称/信用代码）")
     region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.none(), method="in_region", label="区县"
+        queryset=Region.objects.none(), method="in_region", label="区县", empty_label="全部"
     )
-    park = django_filters.ModelChoiceFilter(queryset=Park.objects.none(), label="园区")
+    park = django_filters.ModelChoiceFilter(
+        queryset=Park.objects.none(), label="园区", empty_label="全部"
+    )
     division = django_filters.ModelChoiceFilter(
         queryset=IndustryCode.objects.filter(
             level=IndustryLevel.DIVISION, code__gte="13", code__lte="43"
         ),
         method="in_division",
         label="行业大类",
+        empty_label="全部",
     )
-    above_scale = django_filters.BooleanFilter(label="规上")
-    status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label="状态")
+    above_scale = django_filters.BooleanFilter(
+        label="规上",
+        widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=EnterpriseStatus.choices, label="状态", empty_label="全部"
+    )
+    #: column sorting of the list (and the same order in its export): ``sort=region``,
+    #: ``sort=-region``; the page shows it as links in the column headings, not as a field
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("uscc", "uscc"),
+            ("region__code", "region"),
+            ("park__name", "park"),
+            ("industry_id", "industry"),
+            ("above_scale", "above_scale"),
+            ("status", "status"),
+        ),
+        label="排序",
+    )
 
     class Meta:
         model = Enterprise
@@ -52,6 +75,12 @@ class EnterpriseFilter(django_filters.FilterSet):
             .filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY], code__in=used)
             .order_by("code")
         )
+
+    def ordered(self, qs: QuerySet) -> QuerySet:
+        """``qs`` (this set's result) in the chosen column order, by name without one; ``pk``
+        last so pages never overlap."""
+        chosen = list(qs.query.order_by)
+        return qs.order_by(*chosen, "pk") if chosen else qs.order_by("name", "pk")
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -28,7 +28,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filterset = EnterpriseFilter(
         request.GET, queryset=selectors.enterprise_list(user=request.user), user=request.user
     )
-    page = Paginator(filtered(filterset).order_by("name", "pk"), PAGE_SIZE).get_page(
+    page = Paginator(filterset.ordered(filtered(filterset)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     template = (
@@ -42,7 +42,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponseBase:
     filterset = EnterpriseFilter(
         request.GET, queryset=selectors.enterprise_list(user=request.user), user=request.user
     )
-    firms = filtered(filterset).order_by("name", "pk")
+    firms = filterset.ordered(filtered(filterset))
     path = write_enterprises_xlsx(firms.iterator(chunk_size=2000))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"企业名录-{stamp}.xlsx"

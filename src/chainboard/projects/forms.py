@@ -27,7 +27,12 @@ class UpdateForm(forms.Form):
         label="本周进展", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     investment_period_wan_yuan = forms.DecimalField(
-        label="本期完成投资(万元)", min_value=0, max_digits=14, decimal_places=2, initial=0
+        label="本期完成投资(万元)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
     )
     cumulative_wan_yuan = forms.DecimalField(
         label="累计完成投资(万元)",
@@ -36,6 +41,7 @@ class UpdateForm(forms.Form):
         decimal_places=2,
         required=False,
         help_text="留空则按上周累计加本期自动计算",
+        widget=forms.NumberInput(attrs={"inputmode": "decimal"}),
     )
     stage = forms.ChoiceField(label="阶段变化", required=False)
     next_steps = forms.CharField(
@@ -48,7 +54,11 @@ class UpdateForm(forms.Form):
         max_length=2000,
     )
     help_department = forms.CharField(label="请求协调部门", required=False, max_length=100)
-    photo = forms.FileField(label="现场照片", required=False)
+    photo = forms.FileField(
+        label="现场照片",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
     # optimistic locking: the version of the week's update when the form was opened (0: none
     # yet) and the week it belongs to (the user may pick another week in the form)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.core.paginator import Page
+from django.utils.html import format_html
 
 from chainboard.core.formatting import format_pct, format_wan_yuan
 
@@ -43,3 +45,37 @@ def query_with(context: template.Context, **changes: object) -> str:
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+@register.simple_tag
+def page_numbers(page: Page) -> list[int | str]:
+    """The page numbers a pager shows: the first and last, two either side of the current one,
+    ``…`` for the gaps (``Paginator.get_elided_page_range``)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(
+    context: template.Context, key: str, label: str, css: str = "", param: str = "sort"
+) -> str:
+    """A ``<th>`` whose link sorts the list by ``key`` (a second click: descending), keeping the
+    other query parameters and going back to page 1; the current order is marked ▲/▼ and in
+    ``aria-sort``."""
+    request = context["request"]
+    current = request.GET.get(param, "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    params[param] = f"-{key}" if current == key else key
+    mark, aria = "", "none"
+    if current == key:
+        mark, aria = " ▲", "ascending"
+    elif current == f"-{key}":
+        mark, aria = " ▼", "descending"
+    return format_html(
+        '<th class="{}" aria-sort="{}"><a class="sort" href="?{}">{}{}</a></th>',
+        css,
+        aria,
+        params.urlencode(),
+        label,
+        mark,
+    )
