@@ -140,6 +140,7 @@ ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
         True,
     ),
     "imports:errors": (lambda c, d: reverse("imports:errors", args=[_errors_batch(c)]), True),
+    "projects:alerts_export": (lambda c, d: reverse("projects:alerts_export"), False),
     "imports:template": (lambda c, d: reverse("imports:template", args=["enterprises"]), False),
     "projects:export": (lambda c, d: reverse("projects:export"), True),
     "projects:ranking_csv": (lambda c, d: reverse("projects:ranking_csv"), False),

@@ -652,6 +652,7 @@ PAGES: dict[str, Route] = {
     "projects:ranking_csv": Route(TERRITORY),
     "projects:reviews": Route(TERRITORY, post=CITY_WRITE, body={"score-130528": "90"}),
     "projects:alerts": Route(ALL),
+    "projects:alerts_export": Route(ALL),
     "projects:map": Route(ALL),
     "projects:targets": Route(TERRITORY, post=CITY_WRITE),
     "projects:target": Route(TERRITORY, "target", TERRITORY_SCOPED),

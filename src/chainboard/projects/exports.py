@@ -124,3 +124,41 @@ def write_ranking_csv(out: TextOut, rows: list[ranking.RankRow]) -> None:
 
 def ranking_csv_bytes(rows: list[ranking.RankRow]) -> bytes:
     return csv_bytes(ranking_columns(), _ranking_rows(rows))
+
+
+ALERT_COLUMNS = [
+    Col("严重程度"),
+    Col("预警类型"),
+    Col("区县"),
+    Col("项目编号"),
+    Col("项目名称"),
+    Col("包联领导"),
+    Col("责任单位"),
+    Col("说明", "wrap"),
+    Col("起始日期", "date"),
+    Col("天数", "int"),
+]
+
+
+def alerts_xlsx(items: Iterable[Any]) -> io.BytesIO:
+    """预警 (``selectors.Alert``, in the page's order) through the shared writer."""
+    buffer = io.BytesIO()
+    with Workbook(buffer) as book:
+        sheet = book.sheet("项目预警", ALERT_COLUMNS, freeze_cols=1)
+        for a in items:
+            sheet.row(
+                [
+                    a.severity_label,
+                    a.label,
+                    a.region_name,
+                    a.project.code,
+                    a.project.name,
+                    a.project.responsible_official,
+                    a.project.responsible_department,
+                    a.detail,
+                    a.since,
+                    a.days,
+                ]
+            )
+    buffer.seek(0)
+    return buffer

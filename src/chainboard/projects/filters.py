@@ -26,7 +26,7 @@ from chainboard.projects.models import (
     Stage,
     Task,
 )
-from chainboard.projects.selectors.projects import ALERT_KINDS, filter_by_chain
+from chainboard.projects.selectors.projects import ALERT_KINDS, SEVERITIES, filter_by_chain
 
 
 def _cities_and_counties(user: Any) -> QuerySet[Region]:
@@ -128,16 +128,23 @@ class MapFilter(django_filters.FilterSet):
 
 
 class AlertQuery(forms.Form):
-    """The alerts page's parameters (alerts are a list, not a queryset): county and kind."""
+    """The alerts page's and export's parameters (alerts are a list, not a queryset): county,
+    kind, severity, a project name/code search and the page."""
 
     region = forms.RegexField(regex=r"^\d{6}$", required=False, label="区县")
     kind = forms.ChoiceField(choices=[("", "全部"), *ALERT_KINDS.items()], required=False)
+    severity = forms.ChoiceField(
+        choices=[("", "全部"), *SEVERITIES.items()], required=False, label="严重程度"
+    )
+    q = forms.CharField(required=False, max_length=100, label="项目")
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="页码")
 
-    def values(self) -> dict[str, str]:
-        """The cleaned parameters, or :class:`InvalidQuery`."""
+    def values(self) -> dict[str, Any]:
+        """The cleaned parameters ("" for an absent text, None for an absent page), or
+        :class:`InvalidQuery`."""
         if not self.is_valid():
             raise invalid(self.errors)
-        return {k: v or "" for k, v in self.cleaned_data.items()}
+        return {k: (v if k == "page" else v or "") for k, v in self.cleaned_data.items()}
 
 
 TASK_BANDS = {"done": "已完成", "above75": "75%及以上", "below75": "不足75%", "overdue": "逾期"}

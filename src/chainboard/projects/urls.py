@@ -27,6 +27,7 @@ urlpatterns = [
     path("ranking.csv", ranking.ranking_csv, name="ranking_csv"),
     path("reviews/", ranking.reviews_page, name="reviews"),
     path("alerts/", alerts.alerts_page, name="alerts"),
+    path("alerts/export.xlsx", alerts.alerts_export, name="alerts_export"),
     path("map/", wallmap.map_page, name="map"),
     path("targets/", targets.targets_page, name="targets"),
     path("targets/<int:pk>/", targets.target_detail, name="target"),

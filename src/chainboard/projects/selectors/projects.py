@@ -69,6 +69,30 @@ def pools_summary(*, user: Any) -> list[dict[str, Any]]:
     ]
 
 
+ALERT_KINDS = {"milestone": "节点逾期", "stale": "两周未更新", "behind": "投资滞后于计划"}
+#: severity 严重程度 of an alert, most urgent first (rule: :func:`alert_severity`)
+SEVERITIES = {"severe": "严重", "moderate": "一般", "notice": "提示"}
+#: (一般 from, 严重 from): days overdue / days without an update; for "behind" the share of the
+#: plan to date that was completed, below which the alert is 一般 / 严重
+SEVERITY_RULE: dict[str, tuple[float, float]] = {
+    "milestone": (8, 31),  # overdue 1-7 days 提示, 8-30 一般, 31+ 严重
+    "stale": (21, 42),  # 14-20 days 提示, 21-41 一般 (3 weeks), 42+ (6 weeks) 严重
+    "behind": (0.65, 0.5),  # 65-80% of the plan to date 提示, 50-65% 一般, below 50% 严重
+}
+
+
+def alert_severity(kind: str, amount: float) -> str:
+    """严重 / 一般 / 提示 of an alert (docs/projects.md, "Alerts").
+
+    ``amount``: days overdue (milestone), days since the last weekly update, or since signing or
+    start when there is none (stale); the completed share of the plan to date (behind).
+    """
+    moderate, severe = SEVERITY_RULE[kind]
+    if kind == "behind":
+        return "severe" if amount < severe else "moderate" if amount < moderate else "notice"
+    return "severe" if amount >= severe else "moderate" if amount >= moderate else "notice"
+
+
 @dataclass
 class Alert:
     kind: str  # milestone / stale / behind
@@ -77,13 +101,23 @@ class Alert:
     region_name: str
     detail: str
     since: dt.date | None = None
+    severity: str = "notice"  # a key of SEVERITIES
+    days: int | None = None  # days overdue / without an update (None for "behind")
 
+    @property
+    def severity_label(self) -> str:
+        return SEVERITIES[self.severity]
 
-ALERT_KINDS = {"milestone": "节点逾期", "stale": "两周未更新", "behind": "投资滞后于计划"}
+    @property
+    def owner(self) -> str:
+        """Who answers for it: the project's 包联领导 and 责任单位."""
+        parts = [self.project.responsible_official, self.project.responsible_department]
+        return " · ".join(p for p in parts if p)
 
 
 def alerts(*, user: Any, today: dt.date | None = None, region: str | None = None) -> list[Alert]:
-    """Overdue milestones, active projects without an update for 14 days, investment behind plan.
+    """Overdue milestones, active projects without an update for 14 days, investment behind plan,
+    most severe first (:func:`alert_severity`), then the longest-standing.
 
     "Behind plan": this year's completed investment (weekly updates since 1 January) is below
     80% of the annual plan × elapsed months ÷ 12 (the plan to the end of the previous month).
@@ -98,14 +132,17 @@ def alerts(*, user: Any, today: dt.date | None = None, region: str | None = None
         project_id__in=projects, done_on__isnull=True, due_on__lt=today
     ).order_by("due_on"):
         p = projects[m.project_id]
+        late = (today - m.due_on).days
         out.append(
             Alert(
                 "milestone",
                 ALERT_KINDS["milestone"],
                 p,
                 p.region.name,
-                f"{m.name}（计划 {m.due_on:%Y-%m-%d}，逾期 {(today - m.due_on).days} 天）",
+                f"{m.name}（计划 {m.due_on:%Y-%m-%d}，逾期 {late} 天）",
                 m.due_on,
+                alert_severity("milestone", late),
+                late,
             )
         )
     active = [pk for pk, p in projects.items() if p.stage in (Stage.SIGNED, Stage.STARTED)]
@@ -122,7 +159,19 @@ def alerts(*, user: Any, today: dt.date | None = None, region: str | None = None
         since = seen or p.started_on or p.signed_on
         if since is not None and since < limit:
             text = f"最近一次周调度 {seen:%Y-%m-%d}" if seen else "尚无周调度"
-            out.append(Alert("stale", ALERT_KINDS["stale"], p, p.region.name, text, since))
+            quiet = (today - since).days
+            out.append(
+                Alert(
+                    "stale",
+                    ALERT_KINDS["stale"],
+                    p,
+                    p.region.name,
+                    f"{text}（{quiet} 天未更新）",
+                    since,
+                    alert_severity("stale", quiet),
+                    quiet,
+                )
+            )
     months_done = today.month - 1
     if months_done:
         jan1 = today.replace(month=1, day=1)
@@ -149,8 +198,11 @@ def alerts(*, user: Any, today: dt.date | None = None, region: str | None = None
                         p,
                         p.region.name,
                         f"今年完成 {got:,.0f} 万元，应完成 {to_date:,.0f} 万元（{got / to_date:.0%}）",
+                        severity=alert_severity("behind", float(got / to_date)),
                     )
                 )
+    order = list(SEVERITIES)
+    out.sort(key=lambda a: (order.index(a.severity), -(a.days or 0), a.project.code))
     return out
 
 
