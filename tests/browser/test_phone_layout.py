@@ -123,3 +123,34 @@ def test_every_page_fits_a_phone(
     assert not overflow, "\n".join(overflow)
     assert not errors, "\n".join(errors)
     assert not outside, "\n".join(outside)
+
+
+def test_phone_menu_opens_and_reaches_logout(live_server: Any, browser: Any) -> None:
+    """At 390 px the top nav is behind the 菜单 button; opened, every link sits on one line and
+    退出 is on screen and works."""
+    from tests.factories import UserFactory
+
+    UserFactory(username="ningjin", role="region_staff", scope_region_id="130528")
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "ningjin")
+    page.fill("input[name=password]", "pw-for-tests")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/projects/alerts/")
+    assert page.is_hidden(".topbar nav") and page.is_hidden("text=退出")
+    page.click(".menu-toggle")
+    assert page.get_attribute(".menu-toggle", "aria-expanded") == "true"
+    heights = page.eval_on_selector_all(
+        ".topbar nav a", "links => links.map(a => [a.innerText, a.getBoundingClientRect().height])"
+    )
+    assert heights and all(h < 48 for _, h in heights), heights  # one line each
+    assert [t for t, _ in heights if t == "重点项目"] == ["重点项目"]
+    logout = page.locator(".topbar button.link", has_text="退出")
+    box = logout.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    page.screenshot(path=str(ARTIFACTS / "phone-menu-open.png"))
+    logout.click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/**")
+    context.close()
