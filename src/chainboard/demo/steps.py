@@ -19,6 +19,7 @@ DEMO_STEPS: list[str] = [
     "chainboard.projects.demo.demo_step",
     "chainboard.supply.demo.demo_step",
     "chainboard.chiefs.demo.demo_step",
+    "chainboard.firmrequests.demo.demo_step",
 ]
 
 
