@@ -202,6 +202,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_handle = scope.can_handle_request(request.user, req)
     context = {
         "r": req,
+        "firm": _own_firm(request),
         "steps": selectors.request_steps(req),
         "today": services.local_today(),
         "can_handle": can_handle,
