@@ -9,13 +9,23 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.browser.helpers import js_errors, login, table_rows
+from tests.browser.helpers import STILL_CHARTS, js_errors, table_rows
 from tests.factories import EnterpriseFactory, ParkFactory, UserFactory
 
 from chainboard.firmrequests.models import Department, FirmRequest, RoutingRule
 from chainboard.geo.models import Region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page: Any, url: str, username: str) -> None:
+    """Log in through the form; an enterprise user lands on its firm's page, not on ``/``."""
+    page.add_init_script(STILL_CHARTS)
+    page.goto(f"{url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw-for-tests")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda u: "/accounts/login/" not in u)
 
 
 def test_firm_raises_officer_answers_firm_rates(
