@@ -214,7 +214,7 @@ def test_queue_filters_and_paging(world) -> None:  # type: ignore[no-untyped-def
         )
     c = world.client("county")
     page = c.get("/requests/").content.decode()
-    assert "共 55 件" in page and "1 / 2" in page
+    assert "共 55 件" in page and "page=2" in page
     assert "共 27 件" in c.get("/requests/?category=land").content.decode()
     FirmRequest.objects.filter(title="诉求00").update(due_on=dt.date(2020, 1, 1))
     assert "共 1 件" in c.get("/requests/?overdue=true").content.decode()
