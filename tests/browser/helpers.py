@@ -33,7 +33,8 @@ def login(page: Any, url: str, username: str, password: str = "pw-for-tests") ->
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    # officers land on the 驾驶舱 "/", enterprise users on their 企业画像 "/firm/<uscc>/"
+    page.wait_for_url(lambda u: u.startswith(url) and "/accounts/login/" not in u)
 
 
 def js_errors(page: Any) -> list[str]:

@@ -216,7 +216,8 @@ def test_runs_classes_card_tiers_and_coverage(live_server: Any, page: Any, scree
     order = [r[2] for r in listed]
     assert order == sorted(order, key=list(labels.values()).index)  # closest first
     progress = table_rows(page, "section.card:has(h2:text('年度培育目标')) table")
-    assert progress == [["宁晋县", "高新技术企业", "全部", "+4", "1", "25.0%", "县区分解目标"]]
+    # 新认定 1 counts toward the target; 复审/重新认定 (0 here) is shown apart, not counted
+    assert progress == [["宁晋县", "高新技术企业", "全部", "+4", "1", "0", "25.0%", "县区分解目标"]]
     screenshot("evaluation-tiers")
 
     # --- coverage: the shares per county and the design-centre summary

@@ -14,7 +14,11 @@ from chainboard.demo.steps import DEMO_STEPS
 
 
 def test_demo_step_fills_the_chief_system(db):  # type: ignore[no-untyped-def]
-    assert DEMO_STEPS[-1] == "chainboard.chiefs.demo.demo_step"
+    # after the chains step it builds on
+    steps = list(DEMO_STEPS)
+    assert steps.index("chainboard.chiefs.demo.demo_step") > steps.index(
+        "chainboard.chains.demo.demo_step"
+    )
     demo_load(n_firms=400, seed=7)
     chains_step(stdout=io.StringIO())
     out = io.StringIO()

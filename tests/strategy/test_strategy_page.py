@@ -89,8 +89,9 @@ def test_page_is_cached_per_data_version(admin_user, panel, django_assert_max_nu
     url = reverse("strategy:region", args=["130528"])
     c.get(url)
     # session, user, region, panel choices, panel version, demo flag, and the session save of
-    # the idle timeout (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release); no analysis
-    with django_assert_max_num_queries(9):
+    # the idle timeout (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release), the header's
+    # unread-notification count; no analysis
+    with django_assert_max_num_queries(10):
         html = c.get(url).content.decode()
     before = re.search(r'id="kpi-total">(.*?)<', html).group(1)  # type: ignore[union-attr]
     cell = PanelValue.objects.get(region_id="130528", industry_id="3831", year=2023)

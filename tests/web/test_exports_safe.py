@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 import openpyxl
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -125,6 +126,10 @@ Endpoint = Callable[[Client, dict[str, Any]], str]
 ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
     "chains:export_xlsx": (lambda c, d: reverse("chains:export_xlsx", args=[d["chain"].pk]), True),
     "chains:export_svg": (lambda c, d: reverse("chains:export_svg", args=[d["chain"].pk]), True),
+    "chains:export_yaml": (
+        lambda c, d: reverse("chains:export_yaml", args=[d["chain"].pk]),
+        True,
+    ),
     "chains:brief": (
         lambda c, d: _job_download(c, reverse("chains:brief", args=[d["chain"].pk])),
         False,
@@ -239,6 +244,9 @@ def test_every_export_is_safe_and_named_in_chinese(
                     if value.startswith(FORMULA_START) and not _is_number(value):
                         problems.append(f"{key}: live CSV cell {value!r}")
             text_seen = data.decode("utf-8-sig")
+        elif name.endswith(".yaml"):  # the chain template: must read back as data, nothing else
+            text_seen = data.decode("utf-8")
+            assert isinstance(yaml.safe_load(text_seen), dict), key
         elif name.endswith(".svg"):
             text_seen = data.decode("utf-8")
             assert "<svg" in text_seen

@@ -297,4 +297,5 @@ def export_yaml(request: HttpRequest, pk: int) -> HttpResponseBase:
 
     chain = _chain(request, pk)
     text = editing.chain_template_yaml(chain)
-    return download(text.encode(), f"{chain.code}.yaml", content_type="application/yaml")
+    # a Chinese file name, like every download (the code is an id officials do not read)
+    return download(text.encode(), f"{chain.name}-产业链模板.yaml", content_type="application/yaml")
