@@ -128,7 +128,9 @@ def stated_version(version: int | None) -> int:
 def lock(model: type[M] | models.QuerySet[M], pk: Any) -> M:
     """The row ``pk`` re-read and locked for the rest of the transaction."""
     qs = model if isinstance(model, models.QuerySet) else model._default_manager.all()
-    return qs.select_for_update().get(pk=pk)
+    # OF self: only this row, not rows of select_related tables — PostgreSQL refuses FOR UPDATE
+    # on the nullable side of an outer join (a request without a department yet)
+    return qs.select_for_update(of=("self",)).get(pk=pk)
 
 
 def _field(model: type[models.Model], name: str) -> Any:
