@@ -148,6 +148,36 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
             row(1, 1, 1, 0, 0, 0, 0),
         ),
     ],
+    "can_record_figure_source": [
+        (
+            "税务 data",
+            lambda u, w: scope.can_record_figure_source(u, "tax"),
+            row(1, 1, 1, 1, 1, 0, 0),
+        ),
+        (
+            "企业填报",
+            lambda u, w: scope.can_record_figure_source(u, "firm"),
+            row(1, 1, 1, 1, 1, 1, 0),
+        ),
+    ],
+    "can_see_figure_conflicts": [
+        ("指标来源冲突", lambda u, w: scope.can_see_figure_conflicts(u), row(1, 1, 1, 1, 1, 0, 0)),
+    ],
+    "can_decide_figure": [
+        ("any firm", lambda u, w: scope.can_decide_figure(u), row(1, 1, 0, 0, 0, 0, 0)),
+        (
+            "沙河 firm",
+            lambda u, w: scope.can_decide_figure(u, w.firm_shahe),
+            row(1, 1, 0, 0, 0, 0, 0),
+        ),
+    ],
+    "can_edit_figure_precedence": [
+        (
+            "指标来源优先级",
+            lambda u, w: scope.can_edit_figure_precedence(u),
+            row(1, 0, 0, 0, 0, 0, 0),
+        ),
+    ],
     "can_edit_chain": [
         (
             "宁晋",

@@ -15,6 +15,17 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", "企业用户"
 
 
+class DataSource(models.TextChoices):
+    """Where a yearly figure value came from (数据来源); the precedence per figure is in
+    ``enterprises/figure_sources.yaml`` and editable on the 指标来源优先级 page."""
+
+    TAX = "tax", "税务"
+    POWER = "power", "供电"
+    STATISTICS = "statistics", "统计"
+    FIRM = "firm", "企业填报"
+    MANUAL = "manual", "手工"
+
+
 class User(AbstractUser):
     """A person; ``role`` says what they do, the scope fields say where.
 
@@ -41,6 +52,13 @@ class User(AbstractUser):
         blank=True,
         related_name="+",
         verbose_name="所属企业",
+    )
+    data_source = models.CharField(
+        "所属数据部门",
+        max_length=16,
+        choices=DataSource.choices,
+        blank=True,
+        help_text="税务、供电、统计部门的用户只能导入本部门的指标（留空：不限）",
     )
 
     class Meta:

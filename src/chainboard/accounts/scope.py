@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
-from chainboard.accounts.models import Role, User
+from chainboard.accounts.models import DataSource, Role, User
 from chainboard.core.errors import OutOfScope
 
 if TYPE_CHECKING:
@@ -405,6 +405,45 @@ def can_edit_figures(user: User | AnonymousUser | None, enterprise: Enterprise) 
     return can_edit_registry(u) and can_see_enterprise(u, enterprise)
 
 
+def can_record_figure_source(user: User | AnonymousUser | None, source: str) -> bool:
+    """Record (import, save) yearly figures as coming from ``source`` (数据来源): a department
+    user (``data_source`` set: 税务, 供电, 统计 …) only its own department's; an enterprise user
+    only 企业填报; other registry writers any source (an office may load the tax bureau's file).
+    Which figures a source may carry is a data rule (``enterprises/figure_sources.yaml``)."""
+    u = _user(user)
+    if u is None:
+        return False
+    if u.role == Role.ENTERPRISE:
+        return source == DataSource.FIRM
+    if u.data_source:
+        return source == u.data_source
+    return can_edit_registry(u)
+
+
+def can_see_figure_conflicts(user: User | AnonymousUser | None) -> bool:
+    """The 指标来源冲突 list (of the firms they see) and the precedence page (read): registry
+    writers."""
+    return can_edit_registry(user)
+
+
+def can_decide_figure(
+    user: User | AnonymousUser | None, enterprise: Enterprise | None = None
+) -> bool:
+    """Pick or confirm the value of a conflicting figure (核定, with a reason): analysts and
+    administrators, for the firms they see."""
+    u = _user(user)
+    if not _in(u, CITY_ROLES):
+        return False
+    return enterprise is None or can_see_enterprise(u, enterprise)
+
+
+def can_edit_figure_precedence(user: User | AnonymousUser | None) -> bool:
+    """Change a figure's source precedence and conflict tolerance (instance-wide): analysts and
+    administrators without a region scope (a county's analyst does not set the city's rule)."""
+    u = _user(user)
+    return _in(u, CITY_ROLES) and u is not None and u.scope_region_id is None
+
+
 def can_edit_chain(user: User | AnonymousUser | None, region: Region) -> bool:
     """Load a chain template, change a chain, a cluster or its targets in ``region``."""
     return can_edit_registry(user) and can_place(user, region, None)
@@ -625,6 +664,31 @@ def require_figures_writer(user: User | AnonymousUser | None, enterprise: Enterp
     if not can_edit_figures(user, enterprise):
         require_registry_writer(user)
         require_enterprise_visible(user, enterprise)
+
+
+def require_figure_source(user: User | AnonymousUser | None, source: str) -> None:
+    if not can_record_figure_source(user, source):
+        label = DataSource(source).label if source in DataSource.values else source
+        u = _user(user)
+        mine = DataSource(u.data_source).label if u and u.data_source else ""
+        raise OutOfScope(
+            f"您所在的{mine}部门只能导入{mine}数据，不能以「{label}」为来源"
+            if mine
+            else f"当前角色不能以「{label}」为来源录入指标"
+        )
+
+
+def require_figure_decider(user: User | AnonymousUser | None, enterprise: Enterprise) -> User:
+    require_enterprise_visible(user, enterprise)
+    if not can_decide_figure(user, enterprise):
+        raise OutOfScope("只有分析员和管理员可以核定指标")
+    return user  # type: ignore[return-value]
+
+
+def require_figure_precedence_editor(user: User | AnonymousUser | None) -> User:
+    if not can_edit_figure_precedence(user):
+        raise OutOfScope("只有全市的分析员和管理员可以修改指标来源优先级")
+    return user  # type: ignore[return-value]
 
 
 def require_chain_editor(user: User | AnonymousUser | None, region: Region) -> None:

@@ -5,6 +5,9 @@ from chainboard.enterprises.models import (
     Enterprise,
     EnterpriseNameAlias,
     EnterpriseYear,
+    FigureDecision,
+    FigurePrecedence,
+    FigureValues,
     Qualification,
 )
 
@@ -61,3 +64,32 @@ class EnterpriseNameAliasAdmin(admin.ModelAdmin):
     search_fields = ("name", "key", "enterprise__name")
     raw_id_fields = ("enterprise", "created_by")
     autocomplete_fields = ("region",)
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Written by the services only (precedence, history): the admin site just shows them."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(FigureValues)
+class FigureValuesAdmin(_ReadOnly):
+    list_display = ("enterprise", "year", "source", "tax_paid_wan_yuan", "revenue_wan_yuan")
+    list_filter = ("source", "year")
+    search_fields = ("enterprise__name", "enterprise__uscc")
+    raw_id_fields = ("enterprise", "batch", "recorded_by")
+
+
+@admin.register(FigureDecision)
+class FigureDecisionAdmin(_ReadOnly):
+    list_display = ("enterprise", "year", "field", "source", "value", "decided_by")
+    raw_id_fields = ("enterprise", "decided_by")
+
+
+@admin.register(FigurePrecedence)
+class FigurePrecedenceAdmin(_ReadOnly):
+    list_display = ("field", "order", "tolerance")

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from chainboard.accounts.models import DataSource
 from chainboard.core.locking import Versioned
 from chainboard.core.models import BaseModel
 from chainboard.enterprises.uscc import UsccError, validate_uscc
@@ -288,3 +289,156 @@ class EnterpriseNameAlias(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.enterprise_id}"
+
+
+# --- several sources for one figure (一个指标多个来源), docs/imports.md ------------------------
+
+
+class FigureValues(BaseModel):
+    """The yearly figures one source 数据来源 reported for one firm (税务's 实缴税金, 供电's 用电量 …).
+
+    One row per firm × year × source; a figure the source did not report is null. The firm's
+    :class:`EnterpriseYear` keeps the *resolved* value of each figure (the source first in the
+    field's precedence, or an analyst's :class:`FigureDecision`), which every analysis reads.
+    One row per source rather than per figure: a 100,000-row file writes 100,000 rows here, not
+    a million (the import benchmark). Who reported what when: this row's change history.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, models.CASCADE, related_name="figure_values", verbose_name="企业"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    source = models.CharField("数据来源", max_length=16, choices=DataSource.choices)
+    revenue_wan_yuan = _amount("营业收入(万元)", "万元")
+    main_business_revenue_wan_yuan = _amount("主营业务收入(万元)", "万元")
+    value_added_wan_yuan = _amount("工业增加值(万元)", "万元")
+    tax_paid_wan_yuan = _amount("实缴税金(万元)", "万元")
+    land_area_mu = _amount("用地面积(亩)", "亩 (1亩 = 666.67 m²)")
+    energy_tce = _amount("综合能耗(吨标准煤)", "吨标准煤 tce")
+    pollutant_equivalent_t = _amount("主要污染物排放当量(吨)", "吨")
+    rd_spend_wan_yuan = _amount("研发费用(万元)", "万元")
+    employees = models.PositiveIntegerField("年平均职工人数(人)", null=True, blank=True)
+    electricity_10k_kwh = _amount("用电量(万千瓦时)", "万千瓦时")
+    batch = models.ForeignKey(
+        "imports.ImportBatch",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="导入批次",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="录入人",
+    )
+    history = HistoricalRecords(verbose_name="来源指标变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分来源年度指标"
+        ordering = ["enterprise_id", "year", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "source"],
+                name="figure_values_unique",
+                violation_error_message="同一企业同一年份同一来源的指标已存在",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1949) & Q(year__lte=2100),
+                name="figure_values_year_range",
+                violation_error_message="年份应在1949-2100之间",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__gte": 0}) | Q(**{f"{field}__isnull": True}),
+                    name=f"figure_values_{field}_non_negative",
+                    violation_error_message=f"{title}不能为负数",
+                )
+                for field, title in FIGURE_TITLES.items()
+                if field != "employees"
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year} {self.get_source_display()}"
+
+
+FIGURE_FIELD_CHOICES = [(name, title) for name, title in FIGURE_TITLES.items()]
+
+
+class FigurePrecedence(BaseModel):
+    """An analyst's precedence 优先级 and tolerance 容差 for one figure (overrides the defaults in
+    ``figure_sources.yaml``)."""
+
+    field = models.CharField("指标", max_length=40, choices=FIGURE_FIELD_CHOICES, unique=True)
+    order = models.CharField(
+        "来源优先级", max_length=100, help_text="来源代码，逗号分隔，最可信的在前"
+    )
+    tolerance = models.DecimalField(
+        "冲突容差",
+        max_digits=6,
+        decimal_places=4,
+        validators=NON_NEGATIVE,
+        help_text="相对差异超过此比例即列为冲突（0.05 = 5%）",
+    )
+    history = HistoricalRecords(verbose_name="优先级变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标来源优先级"
+        ordering = ["field"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tolerance__gte=0) & Q(tolerance__lte=10),
+                name="figure_precedence_tolerance_range",
+                violation_error_message="冲突容差应在0到10（1000%）之间",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.order}"
+
+
+class FigureDecision(BaseModel):
+    """An analyst's decision 核定 on a conflict: use ``source``'s value ``value`` for this figure
+    (with a reason). It holds while that source still reports ``value``; when the source's value
+    changes, the precedence decides again and the conflict is listed again."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, models.CASCADE, related_name="figure_decisions", verbose_name="企业"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    field = models.CharField("指标", max_length=40, choices=FIGURE_FIELD_CHOICES)
+    source = models.CharField("采用来源", max_length=16, choices=DataSource.choices)
+    value = models.DecimalField("采用值", max_digits=16, decimal_places=4)
+    reason = models.CharField("核定理由", max_length=500)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="核定人",
+    )
+    history = HistoricalRecords(verbose_name="核定变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标核定"
+        ordering = ["enterprise_id", "year", "field"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "field"],
+                name="figure_decision_unique",
+                violation_error_message="该指标已有核定",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="figure_decision_reason_required",
+                violation_error_message="请填写核定理由",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year} {self.field} ← {self.source}"
