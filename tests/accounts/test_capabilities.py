@@ -368,6 +368,32 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
             row(1, 1, 1, 1, 0, 0, 0),
         ),
     ],
+    "can_keep_leads": [
+        ("招商线索", lambda u, w: scope.can_keep_leads(u), row(1, 1, 1, 1, 0, 0, 0)),
+    ],
+    "can_edit_lead": [
+        (
+            "a 宁晋 lead",
+            lambda u, w: scope.can_edit_lead(
+                u, SimpleNamespace(region=w.regions["ningjin"], chain_id=0)
+            ),
+            row(1, 1, 1, 1, 0, 0, 0),
+        ),
+        (
+            "a 沙河 lead",
+            lambda u, w: scope.can_edit_lead(
+                u, SimpleNamespace(region=w.regions["shahe"], chain_id=0)
+            ),
+            row(1, 1, 1, 0, 0, 0, 0),
+        ),
+        (
+            "a 沙河 lead of the chain whose 链长办 lists the county user",
+            lambda u, w: scope.can_edit_lead(
+                u, SimpleNamespace(region=w.regions["shahe"], chain_id=office_chain(w).pk)
+            ),
+            row(1, 1, 1, 1, 0, 0, 0),
+        ),
+    ],
     "can_apply_to_call": [
         (
             "宁晋 firm (the enterprise user's own)",

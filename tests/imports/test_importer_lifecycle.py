@@ -21,6 +21,7 @@ from chainboard.chains.models import EnterpriseNode
 from chainboard.enterprises.models import Enterprise, EnterpriseYear, Qualification
 from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import run_import
+from chainboard.investment.models import Lead
 from chainboard.projects.models import Project, YearPlan
 from chainboard.strategy.models import PanelValue
 
@@ -161,6 +162,52 @@ def _chain_firms(changed: bool) -> list[list[Any]]:
     ]
 
 
+def _lead_chain() -> None:
+    from tests.supply.factories import ChainFactory, ChainNodeFactory
+
+    chain = ChainFactory(name="轴承产业链", code="bearing")
+    ChainNodeFactory(chain=chain, name="精密轴承")
+    ChainNodeFactory(chain=chain, name="轴承钢")
+
+
+def _leads(changed: bool) -> list[list[Any]]:
+    return [
+        [
+            "企业名称",
+            "统一社会信用代码",
+            "来源地区",
+            "主要产品",
+            "拟投资额(万元)",
+            "联系人及方式",
+            "产业链",
+            "环节",
+            "负责区县",
+        ],
+        [
+            "洛阳示例轴承有限公司",
+            "",
+            "河南省洛阳市",
+            "精密轴承",
+            30000,
+            "张经理",
+            "轴承产业链",
+            "精密轴承",
+            "临西县",
+        ],
+        [
+            "瓦房店示例轴承钢有限公司",
+            "",
+            "辽宁省大连市",
+            "轴承钢",
+            12000 if not changed else 15000,
+            "",
+            "bearing",
+            "轴承钢",
+            "130535",
+        ],
+    ]
+
+
 def _history_of(model: Any, **filters: Any) -> Callable[[], Any]:
     return lambda: model.history.filter(**filters)
 
@@ -210,6 +257,15 @@ LIFECYCLES = {
         after="链主配套",
         history=_history_of(EnterpriseNode, enterprise__uscc__in=[FIRM1, FIRM2]),
         setup=_chain_with_nodes,
+    ),
+    "leads": Lifecycle(
+        kind="leads",
+        rows=_leads,
+        value=lambda: Lead.objects.get(name="瓦房店示例轴承钢有限公司").amount_wan_yuan,
+        before=Decimal(12000),
+        after=Decimal(15000),
+        history=_history_of(Lead, chain__code="bearing"),
+        setup=_lead_chain,
     ),
     "projects": Lifecycle(
         kind="projects",

@@ -9,6 +9,7 @@ from chainboard.chains.importers import ChainFirmsImporter
 from chainboard.enterprises.importers import EnterpriseImporter, FiguresImporter
 from chainboard.enterprises.qualification_import import QualificationImporter
 from chainboard.imports.registry import IMPORTERS, register_importer
+from chainboard.investment.importers import LeadImporter
 from chainboard.projects.importers import ProjectImporter
 from chainboard.strategy.importers import PanelImporter
 
@@ -22,6 +23,7 @@ def test_every_app_registered_its_importers_in_app_order() -> None:
         "chain_firms": ChainFirmsImporter,
         "projects": ProjectImporter,
         "strategy_panel": PanelImporter,
+        "leads": LeadImporter,
     }
     assert list(IMPORTERS) == [
         "enterprises",
@@ -30,12 +32,13 @@ def test_every_app_registered_its_importers_in_app_order() -> None:
         "chain_firms",
         "projects",
         "strategy_panel",
+        "leads",
     ]
 
 
 def test_registering_the_same_importer_again_changes_nothing() -> None:
     register_importer(EnterpriseImporter)
-    assert IMPORTERS["enterprises"] is EnterpriseImporter and len(IMPORTERS) == 6
+    assert IMPORTERS["enterprises"] is EnterpriseImporter and len(IMPORTERS) == 7
 
 
 def test_a_second_importer_for_a_known_kind_is_refused() -> None:

@@ -328,6 +328,19 @@ def application_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     return chain_records_q(user, f"{prefix}call__chain__") | (own & call_q(user, f"{prefix}call__"))
 
 
+def lead_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """招商线索 a user sees: those owned by a county of their region subtree (a park user: its
+    county's; the city level: all), and every lead of the chains whose 链长办 they work in (any
+    county). Firm users see none: a lead is the office's working file on another firm."""
+    u = _user(user)
+    if u is None or u.role == Role.ENTERPRISE:
+        return NOTHING
+    q = region_q(u, f"{prefix}region__")
+    if ids := office_chain_ids(u):
+        q |= Q(**{f"{prefix}chain_id__in": ids})
+    return q
+
+
 # --- capabilities: what a user may do ---------------------------------------------------------
 
 
@@ -605,6 +618,29 @@ def firm_users(enterprise_id: int) -> QuerySet[User]:
     )
 
 
+#: Keep 招商线索 of the counties of their region.
+LEAD_KEEPERS = frozenset({Role.ADMIN, Role.ANALYST, Role.REGION_STAFF})
+
+
+def can_keep_leads(user: User | AnonymousUser | None) -> bool:
+    """Record 招商线索 at all (the 新增/导入 buttons): admins, analysts, county officers and any
+    chain's 链长办 staff."""
+    u = _user(user)
+    return _in(u, LEAD_KEEPERS) or bool(office_chain_ids(u))
+
+
+def can_edit_lead(user: User | AnonymousUser | None, lead: Any) -> bool:
+    """Create, change, move through the stages or record visits of a 招商线索 (``lead.region``
+    the owning county, ``lead.chain_id`` its chain): admins, analysts and county officers whose
+    region holds the county, and the chain's 链长办 staff in any county."""
+    u = _user(user)
+    if u is None:
+        return False
+    if _in(u, LEAD_KEEPERS) and _region_within(u, lead.region):
+        return True
+    return bool(lead.chain_id) and lead.chain_id in office_chain_ids(u)
+
+
 def can_edit_chain_records(user: User | AnonymousUser | None, chain: Any) -> bool:
     """Keep a chain's 链长制 organisation, 攻关清单, 揭榜挂帅 calls (publish, review, award,
     accept) and 创新联合体: chain editors of its region, and its 链长办 staff across counties."""
@@ -843,3 +879,17 @@ def require_application_recorder(
     if u.role == Role.ENTERPRISE:
         raise OutOfScope("只能以本企业名义揭榜")
     raise OutOfScope(f"只有企业本身或{chain.name}的链长办可以提交揭榜申请")
+
+
+def require_lead_keeper(user: User | AnonymousUser | None) -> User:
+    if not can_keep_leads(user):
+        raise OutOfScope("只有县区、市级工作人员和链长办可以维护招商线索")
+    return user  # type: ignore[return-value]
+
+
+def require_lead_editor(user: User | AnonymousUser | None, lead: Any) -> User:
+    u = require_lead_keeper(user)
+    if not can_edit_lead(u, lead):
+        region = getattr(lead.region, "name", "")
+        raise OutOfScope(f"{region}的招商线索不在您的管辖范围（或不属于您所在链长办的产业链）")
+    return u

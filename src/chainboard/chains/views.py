@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from chainboard.accounts.scope import authenticated, require_link_reviewer
 from chainboard.accounts.services import security_event_record
 from chainboard.chains import charts, clusters, exports, selectors, services, tasks
+from chainboard.chains.gap_panels import gap_items
 from chainboard.chains.models import Chain, LinkState
 from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
@@ -59,7 +60,11 @@ def panorama(request: HttpRequest, pk: int) -> HttpResponse:
     targets = selectors.investment_targets(
         user=request.user, chain=chain, node_ids=gap_nodes, year=p.year
     )
-    gaps = [g | {"targets": targets.get(g["node"].pk, [])} for g in p.gaps]
+    pipeline = gap_items(request.user, chain, gap_nodes)
+    gaps = [
+        g | {"targets": targets.get(g["node"].pk, []), "pipeline": pipeline.get(g["node"].pk, [])}
+        for g in p.gaps
+    ]
     context = {
         "chain": chain,
         "p": p,

@@ -127,7 +127,9 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [f for f in PROJECT_FIELDS if f not in ("investor", "chain_node_codes")]
+        fields = [
+            f for f in PROJECT_FIELDS if f not in ("investor", "chain_node_codes", "introduced")
+        ]
         widgets = {
             f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             for f in (

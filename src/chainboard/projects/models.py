@@ -132,6 +132,11 @@ class Project(Versioned, BaseModel):
     )
     kind = models.CharField("建设性质", max_length=16, choices=ProjectKind.choices)
     source = models.CharField("项目来源", max_length=16, choices=ProjectSource.choices)
+    introduced = models.BooleanField(
+        "引进项目",
+        default=False,
+        help_text="经招商线索落地转化的新引进投资者项目（非本地企业技改）；由招商落地时设置",
+    )
     total_investment_wan_yuan = _money("总投资(万元)")
     investment_done_wan_yuan = _money("累计完成投资(万元)", default=Decimal(0))
     stage = models.CharField(

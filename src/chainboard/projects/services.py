@@ -57,6 +57,7 @@ PROJECT_FIELDS = (
     "chain_node_codes",
     "kind",
     "source",
+    "introduced",
     "total_investment_wan_yuan",
     "stage",
     "listed_on",

@@ -16,6 +16,8 @@ key                       meaning
 ``investor``              ``"new"``: 新引进 (the investor is not a registered local firm);
                           ``"existing"``: 本地现有企业 (it is)
 ``county_key``            ``true``: 县级重点项目 only
+``introduced``            ``true``: 引进 projects only — converted from a 招商 lead at 落地
+                          (``Project.introduced``, set by the investment app)
 ========================  ============================================================
 """
 
@@ -150,6 +152,12 @@ PROJECT_FILTERS = [
         lambda v: f"投资主体：{INVESTOR_CHOICES[v]}",
     ),
     Param("county_key", "县级重点", _flag, lambda v: "县级重点项目" if v else "非县级重点项目"),
+    Param(
+        "introduced",
+        "引进项目",
+        _flag,
+        lambda v: "仅招商落地的引进项目" if v else "非招商引进项目",
+    ),
 ]
 REVENUE_PARAMS = [
     Param("year", "数据年度", _year, lambda v: f"{v}年数据"),

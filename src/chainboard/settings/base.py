@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "chainboard.supply",
     "chainboard.firmrequests",
     "chainboard.chiefs",
+    "chainboard.investment",
     "chainboard.dashboards",
     "chainboard.demo",
     "chainboard.ops",

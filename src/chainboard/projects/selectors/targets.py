@@ -75,6 +75,8 @@ def project_filter_q(params: dict[str, Any], prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}investor__isnull": False})
     if "county_key" in params:
         q &= Q(**{f"{prefix}county_key": bool(params["county_key"])})
+    if "introduced" in params:
+        q &= Q(**{f"{prefix}introduced": bool(params["introduced"])})
     return q
 
 
