@@ -24,6 +24,7 @@ from chainboard.enterprises.api import router as enterprises_router
 from chainboard.evaluation.api import router as evaluation_router
 from chainboard.firmrequests.api import router as requests_router
 from chainboard.imports.api import router as imports_router
+from chainboard.investment.api import router as investment_router
 from chainboard.notifications.api import router as notifications_router
 from chainboard.projects.api import router as projects_router
 from chainboard.supply.api import router as supply_router
@@ -68,6 +69,7 @@ api.add_router("/supply/", supply_router)
 api.add_router("/requests/", requests_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/chiefs/", chiefs_router)
+api.add_router("/investment/", investment_router)
 
 
 @api.exception_handler(DomainError)

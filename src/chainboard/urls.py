@@ -23,6 +23,7 @@ urlpatterns = [
     path("strategy/", include("chainboard.strategy.urls")),
     path("jobs/", include("chainboard.jobs.urls")),
     path("requests/", include("chainboard.firmrequests.urls")),
+    path("investment/", include("chainboard.investment.urls")),
     path("notifications/", include("chainboard.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

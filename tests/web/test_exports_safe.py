@@ -87,6 +87,12 @@ def city() -> dict[str, Any]:
     services.ranking_store(month.replace(day=1), actor=None)
     run = EvaluationRun.objects.order_by("pk").first()
     assert run is not None
+    from chainboard.investment.models import Lead  # 招商线索 with hostile names and products
+
+    for i, name in enumerate(HOSTILE):
+        Lead.objects.create(
+            name=f"{name}{i}", products=name, origin=name, chain=chain, region_id="130528"
+        )
     return {"chain": chain, "run": run, "week": week or week_start(timezone.localdate())}
 
 
@@ -148,6 +154,7 @@ ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
     "projects:alerts_export": (lambda c, d: reverse("projects:alerts_export"), False),
     "imports:template": (lambda c, d: reverse("imports:template", args=["enterprises"]), False),
     "projects:export": (lambda c, d: reverse("projects:export"), True),
+    "investment:export": (lambda c, d: reverse("investment:export"), True),
     "projects:ranking_csv": (lambda c, d: reverse("projects:ranking_csv"), False),
     "projects:report_chains": (lambda c, d: reverse("projects:report_chains"), True),
     "projects:report_weekly": (

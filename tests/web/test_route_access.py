@@ -271,6 +271,19 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
         request_attachments[side].file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
         request_attachments[side].save()
 
+    # 招商线索 of the 宁晋 chain (owned by 宁晋) and of the 沙河 chain (owned by 沙河)
+    from chainboard.investment.models import Lead
+
+    leads = {
+        side: Lead.objects.create(
+            name=f"{region.name}路由测试外地企业", chain=chain, node=node, region=region
+        )
+        for side, region, chain, node in (
+            ("in", ningjin, chain_in, node_in),
+            ("out", shahe, chain_out, node_out),
+        )
+    }
+
     def note(u: Any) -> Any:
         return Notification.objects.create(user=u, kind="other", title="路由测试通知")
 
@@ -298,6 +311,7 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
         "batch": {"in": own_batches, "out": batch(other)},
         "job": {"in": own_jobs, "out": job(other)},
         "firm_request": firm_requests,
+        "lead": leads,
         "request_attachment": request_attachments,
         "notification": {"in": {role: note(u) for role, u in users.items()}, "out": note(other)},
     }
@@ -348,6 +362,7 @@ ARGS: dict[str, Args] = {
     "batch": obj("batch", name="batch_id"),
     "job": obj("job"),
     "firm_request": obj("firm_request"),
+    "lead": obj("lead"),
     "request_attachment": both(obj("firm_request"), obj("request_attachment", name="att")),
     "notification": obj("notification"),
     "kind": const(kind="figures"),
@@ -367,6 +382,7 @@ ARGS: dict[str, Args] = {
     "api_project": obj("project", "code", "code"),
     "api_month": const(month="2025-06"),
     "api_firm_request": obj("firm_request", name="request_id"),
+    "api_lead": obj("lead", name="lead_id"),
 }
 
 
@@ -693,6 +709,32 @@ PAGES: dict[str, Route] = {
         body={"action": "accept"},
     ),
     "firmrequests:attachment": Route(ALL, "request_attachment", SCOPED),
+    # 招商: the territory's pages (not a firm's); leads kept by the county and the city level
+    # (park staff read their county's), an out-of-scope lead is 404
+    "investment:list": Route(TERRITORY),
+    "investment:funnel": Route(TERRITORY),
+    "investment:export": Route(TERRITORY),
+    "investment:new": Route(
+        "200 200 200 403 403 302",
+        post="- - - 403 403 302",
+        body={"name": "越权线索", "chain": "1", "region": "130528"},
+    ),
+    "investment:detail": Route(
+        "200 200 200 200 404 302",
+        "lead",
+        SCOPED,
+        post="- - - 403 404 302",
+        post_out=SCOPED_WRITE,
+        body={"action": "move", "stage": "contact", "version": "1"},
+    ),
+    "investment:edit": Route(
+        "200 200 200 403 404 302",
+        "lead",
+        SCOPED,
+        post="- - - 403 404 302",
+        post_out=SCOPED_WRITE,
+        body={"name": "被篡改的线索", "version": "1"},
+    ),
     "notifications:list": Route(ALL),
     "notifications:read": Route(
         "405 405 405 405 405 302",
@@ -823,6 +865,21 @@ OPERATIONS: dict[str, Route] = {
     "GET /api/requests/": Route(API_ALL),
     "GET /api/requests/stats": Route(API_ALL),
     "GET /api/requests/{request_id}": Route(API_ALL, "api_firm_request", API_SCOPED),
+    "GET /api/investment/leads": Route(API_ALL),
+    "GET /api/investment/funnel": Route(API_ALL),
+    "GET /api/investment/leads/{lead_id}": Route("200 200 200 200 404 401", "api_lead", API_SCOPED),
+    "POST /api/investment/leads": Route(
+        "",
+        post="- - - 403 403 401",
+        body={"name": "越权线索", "chain_id": 1, "region": "130528"},
+    ),
+    "POST /api/investment/leads/{lead_id}/stage": Route(
+        "",
+        "api_lead",
+        post="- - - 403 404 401",
+        post_out=API_SCOPED_WRITE,
+        body={"stage": "contact", "version": 1},
+    ),
     "GET /api/notifications/": Route(API_ALL),
 }
 

@@ -69,6 +69,15 @@ def nodes_for(chain: Chain) -> QuerySet[ChainNode]:
     return chain.nodes.order_by("order", "pk")
 
 
+def nodes_by_chain(chain_ids: Sequence[int]) -> dict[int, list[ChainNode]]:
+    out: dict[int, list[ChainNode]] = defaultdict(list)
+    for node in ChainNode.objects.filter(chain_id__in=chain_ids).order_by(
+        "chain_id", "order", "pk"
+    ):
+        out[node.chain_id].append(node)
+    return dict(out)
+
+
 def counties_for_leads(*, user: Any) -> QuerySet[Region]:
     """The counties a user may own leads in: those of their region subtree; for 链长办 staff also
     the counties of their chains' regions."""
