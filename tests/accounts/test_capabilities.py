@@ -7,6 +7,7 @@ park) and in 沙河市 (130582), both in 邢台市 (130500). The same table is i
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +78,18 @@ def office_chain(w: World) -> Any:
         )
         w._office_chain = chain  # type: ignore[attr-defined]
     return w._office_chain  # type: ignore[attr-defined]
+
+
+def review_event(w: World, status: str) -> Any:
+    """A 季观摩 event (``status``) whose reviewers are the county and the park user (and the
+    firm user, refused anyway: firm users are never reviewers)."""
+    from chainboard.projects.models import SiteReview
+
+    event = SiteReview.objects.create(
+        title=f"测试观摩{status}", held_on=dt.date(2025, 3, 20), year=2025, quarter=1, status=status
+    )
+    event.reviewers.set([w.users["county_staff"], w.users["park_staff"], w.users["enterprise"]])
+    return event
 
 
 def row(admin: int, analyst: int, city: int, county: int, park: int, firm: int, anon: int):  # type: ignore[no-untyped-def]
@@ -248,6 +261,24 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
     ],
     "can_manage_rankings_and_targets": [
         ("", lambda u, w: scope.can_manage_rankings_and_targets(u), row(1, 1, 0, 0, 0, 0, 0)),
+    ],
+    "can_manage_review_event": [
+        ("", lambda u, w: scope.can_manage_review_event(u), row(1, 1, 0, 0, 0, 0, 0)),
+    ],
+    "can_be_reviewer": [
+        ("", lambda u, w: scope.can_be_reviewer(u), row(1, 1, 1, 1, 1, 0, 0)),
+    ],
+    "can_score_review": [
+        (
+            "an open event, the county and park users assigned",
+            lambda u, w: scope.can_score_review(u, review_event(w, "open")),
+            row(0, 0, 0, 1, 1, 0, 0),
+        ),
+        (
+            "the same event closed",
+            lambda u, w: scope.can_score_review(u, review_event(w, "closed")),
+            row(0, 0, 0, 0, 0, 0, 0),
+        ),
     ],
     "can_run_evaluation": [
         ("", lambda u, w: scope.can_run_evaluation(u), row(1, 1, 0, 0, 0, 0, 0)),

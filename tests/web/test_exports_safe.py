@@ -176,6 +176,12 @@ ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
         False,
     ),
 }
+ENDPOINTS["projects:assessment_pdf"] = (
+    lambda c, d: _job_download(
+        c, reverse("projects:assessment_pdf"), {"year": str(timezone.localdate().year), "h": "1"}
+    ),
+    False,
+)
 DOWNLOAD_ROUTE = re.compile(r"(export|xlsx|csv|pdf|svg|report_)", re.IGNORECASE)
 
 

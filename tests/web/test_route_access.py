@@ -287,6 +287,34 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
     def note(u: Any) -> Any:
         return Notification.objects.create(user=u, kind="other", title="路由测试通知")
 
+    # 季观摩: an open event over the 宁晋 project (the county user its reviewer) and one over the
+    # 沙河 project (the 沙河 user its reviewer); a photo on each sheet
+    from chainboard.projects.models import ReviewPhoto, ReviewSheet, SiteReview, SiteReviewStop
+
+    site_reviews, review_photos = {}, {}
+    for side, p, reviewer in (("in", project_in, users["county"]), ("out", project_out, other)):
+        site_reviews[side] = SiteReview.objects.create(
+            title=f"{p.region.name}路由测试观摩",
+            held_on=dt.date(2025, 6, 20),
+            year=2025,
+            quarter=2,
+            criteria=[{"key": "progress", "label": "建设进度", "weight": 100, "hint": ""}],
+        )
+        site_reviews[side].reviewers.set([reviewer])
+        SiteReviewStop.objects.create(review=site_reviews[side], project=p, position=1)
+        sheet = ReviewSheet.objects.create(
+            review=site_reviews[side],
+            project=p,
+            reviewer=reviewer,
+            points={"progress": "80"},
+            total=Decimal(80),
+        )
+        review_photos[side] = ReviewPhoto(
+            sheet=sheet, name="现场.png", kind="png", size=9, sha256="0" * 64
+        )
+        review_photos[side].file.save("x.png", ContentFile(b"\x89PNG\r\n\x1a\n0"), save=False)
+        review_photos[side].save()
+
     own_batches = {role: batch(u) for role, u in users.items()}
     own_jobs = {role: job(u) for role, u in users.items()}
     world = World(users=users)
@@ -314,6 +342,8 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
         "lead": leads,
         "request_attachment": request_attachments,
         "notification": {"in": {role: note(u) for role, u in users.items()}, "out": note(other)},
+        "site_review": site_reviews,
+        "review_photo": review_photos,
     }
     return world
 
@@ -365,6 +395,8 @@ ARGS: dict[str, Args] = {
     "lead": obj("lead"),
     "request_attachment": both(obj("firm_request"), obj("request_attachment", name="att")),
     "notification": obj("notification"),
+    "site_review": obj("site_review"),
+    "review_photo": obj("review_photo"),
     "kind": const(kind="figures"),
     "weekly": const(fmt="xlsx"),
     "monthly": const(fmt="xlsx"),
@@ -667,6 +699,36 @@ PAGES: dict[str, Route] = {
     "projects:ranking": Route(TERRITORY, post=CITY_WRITE, body={"month": "2025-06"}),
     "projects:ranking_csv": Route(TERRITORY),
     "projects:reviews": Route(TERRITORY, post=CITY_WRITE, body={"score-130528": "90"}),
+    # 季观摩: every official reads the events (a county user only its projects on the route and
+    # their scores); city officers organise; only the assigned reviewer (the county user of the
+    # 宁晋 event) opens the scoring page
+    "projects:site_reviews": Route(
+        TERRITORY,
+        post=CITY_WRITE,
+        body={"title": "越权观摩", "held_on": "2025-06-01", "quarter": "2"},
+    ),
+    "projects:site_review": Route(
+        TERRITORY,
+        "site_review",
+        TERRITORY,
+        post=CITY_WRITE,
+        body=lambda w, side: {
+            "action": "close",
+            "version": w.objects["site_review"][side].version,
+        },
+    ),
+    "projects:site_review_score": Route(
+        "403 403 200 403 403 302",
+        "site_review",
+        "403 403 403 403 403 302",
+        post="403 403 - 403 403 302",
+        body={"stop": "1", "version": "1", "c-progress": "10"},
+    ),
+    "projects:site_review_photo": Route(TERRITORY, "review_photo", TERRITORY_SCOPED),
+    "projects:assessment": Route(TERRITORY),
+    "projects:assessment_pdf": Route(
+        "405 405 405 405 403 302", post="- - - - 403 302", body={"year": "2025", "h": "1"}
+    ),
     "projects:alerts": Route(ALL),
     "projects:alerts_export": Route(ALL),
     "projects:map": Route(ALL),

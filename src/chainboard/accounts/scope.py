@@ -511,6 +511,35 @@ def can_manage_rankings_and_targets(user: User | AnonymousUser | None) -> bool:
     return _in(_user(user), CITY_ROLES)
 
 
+def can_manage_review_event(user: User | AnonymousUser | None) -> bool:
+    """Create a 季观摩 event, set its route and reviewers, close it: the city level."""
+    return _in(_user(user), CITY_ROLES)
+
+
+def can_be_reviewer(user: User | AnonymousUser | None) -> bool:
+    """Be assigned as a 观摩 reviewer 评委: any official (not a firm's user)."""
+    u = _user(user)
+    return u is not None and u.role != Role.ENTERPRISE
+
+
+def can_score_review(user: User | AnonymousUser | None, event: Any) -> bool:
+    """Fill 评分表 of a 观摩 event: only its assigned reviewers, only while it is open."""
+    u = _user(user)
+    return (
+        u is not None
+        and can_be_reviewer(u)
+        and event.status == "open"
+        and event.reviewers.filter(pk=u.pk).exists()
+    )
+
+
+def site_review_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """观摩 events a user may open: every official sees the city's events (a county user then
+    sees only its own county's projects' scores, :func:`project_q`); firm users none."""
+    u = _user(user)
+    return Q() if can_be_reviewer(u) else NOTHING
+
+
 def can_run_evaluation(user: User | AnonymousUser | None) -> bool:
     """Run a 亩均 evaluation (over the firms they see) and see unpublished runs."""
     return _in(_user(user), CITY_ROLES)
@@ -772,6 +801,20 @@ def require_city_officer(user: User | AnonymousUser | None) -> User:
     if not can_manage_rankings_and_targets(user):
         raise OutOfScope("只有市级分析员或管理员可以执行此操作")
     return user  # type: ignore[return-value]
+
+
+def require_review_manager(user: User | AnonymousUser | None) -> User:
+    if not can_manage_review_event(user):
+        raise OutOfScope("只有市级分析员或管理员可以组织季观摩")
+    return user  # type: ignore[return-value]
+
+
+def require_review_scorer(user: User | AnonymousUser | None, event: Any) -> User:
+    """Assigned reviewers only (403); the open/closed state is the service's check (400)."""
+    u = _user(user)
+    if u is None or not can_be_reviewer(u) or not event.reviewers.filter(pk=u.pk).exists():
+        raise OutOfScope("您不是该观摩活动的评委，不能评分")
+    return u
 
 
 def require_evaluator(user: User | AnonymousUser | None) -> User:

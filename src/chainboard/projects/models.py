@@ -352,6 +352,15 @@ class ReviewScore(Versioned, BaseModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     note = models.TextField("说明", blank=True)
+    source = models.ForeignKey(
+        "SiteReview",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="来源观摩活动",
+        help_text="由观摩活动评分汇总写入的季观摩得分（不能手工修改）",
+    )
     history = HistoricalRecords(verbose_name="观摩考核得分变更记录")
 
     class Meta:
@@ -387,6 +396,12 @@ class RankingMethod(Versioned, BaseModel):
             check_profile(self.plan_profile or [])
         except ValueError as exc:
             errors["plan_profile"] = str(exc)
+        from chainboard_analytics.projects.site_review import check_review
+
+        try:
+            check_review(self.review or {})
+        except ValueError as exc:
+            errors["review"] = str(exc)
         if errors:
             raise ValidationError(errors)
 
@@ -399,6 +414,13 @@ class RankingMethod(Versioned, BaseModel):
         blank=True,
         help_text="12个非负数（1–12月），如河北冬季停工 [0,0,1,1,1,1,1,1,1,1,1,0]；空 = 每月1/12",
     )
+    review = models.JSONField(
+        "观摩评分办法",
+        default=dict,
+        blank=True,
+        help_text="评分项 criteria、汇总规则 rule（trimmed/mean）、去高去低最少评委数 "
+        "trim_min_reviewers、半年考核权重 assessment；空 = 默认办法",
+    )
     active = models.BooleanField("启用", default=True)
     history = HistoricalRecords(verbose_name="评比办法变更记录")
 
@@ -408,6 +430,160 @@ class RankingMethod(Versioned, BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SiteReviewStatus(models.TextChoices):
+    OPEN = "open", "评分中"
+    CLOSED = "closed", "已结束"
+
+
+class SiteReview(Versioned, BaseModel):
+    """A 季观摩 event: a dated visit of projects along a route, scored by assigned reviewers.
+
+    ``criteria``, ``rule`` and ``trim_min_reviewers`` are copied from the ranking method when the
+    event is created, so a later change of the method does not alter an event's sheets.
+    """
+
+    title = models.CharField("观摩活动名称", max_length=100)
+    held_on = models.DateField("观摩日期")
+    year = models.PositiveSmallIntegerField("年份")
+    quarter = models.PositiveSmallIntegerField(
+        "季度", validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    status = models.CharField(
+        "状态", max_length=8, choices=SiteReviewStatus.choices, default=SiteReviewStatus.OPEN
+    )
+    method = models.ForeignKey(
+        RankingMethod,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="评比办法",
+    )
+    criteria = models.JSONField("评分项", default=list)
+    rule = models.CharField("汇总规则", max_length=16, default="trimmed")
+    trim_min_reviewers = models.PositiveSmallIntegerField("去高去低最少评委数", default=5)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="site_reviews", verbose_name="评委"
+    )
+    note = models.TextField("说明", blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    sample = models.BooleanField("示例数据", default=False)
+    history = HistoricalRecords(verbose_name="观摩活动变更记录", m2m_fields=[reviewers])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "季观摩活动"
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="site_review_quarter_1_4",
+                violation_error_message="季度应为1–4",
+            ),
+            models.CheckConstraint(
+                condition=Q(rule__in=["trimmed", "mean"]),
+                name="site_review_rule_known",
+                violation_error_message="汇总规则应为去高去低平均或算术平均",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == SiteReviewStatus.OPEN
+
+    def clean(self) -> None:
+        if self.held_on and self.year and self.held_on.year != self.year:
+            raise ValidationError({"held_on": "观摩日期应在所评年份内"})
+
+
+class SiteReviewStop(BaseModel):
+    """A project on a 观摩 route, at its place in the visiting order (1, 2, …)."""
+
+    review = models.ForeignKey(
+        SiteReview, models.CASCADE, related_name="stops", verbose_name="观摩活动"
+    )
+    project = models.ForeignKey(Project, models.PROTECT, related_name="+", verbose_name="项目")
+    position = models.PositiveSmallIntegerField("观摩顺序")
+    history = HistoricalRecords(verbose_name="观摩路线变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "观摩路线"
+        ordering = ["review_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "project"],
+                name="site_review_stop_project_once",
+                violation_error_message="同一项目在路线中只能出现一次",
+            ),
+            models.UniqueConstraint(
+                fields=["review", "position"],
+                name="site_review_stop_position_unique",
+                violation_error_message="观摩顺序重复",
+            ),
+        ]
+
+
+class ReviewSheet(Versioned, BaseModel):
+    """One reviewer's 评分表 for one project of a 观摩 event: points per criterion, total."""
+
+    review = models.ForeignKey(
+        SiteReview, models.CASCADE, related_name="sheets", verbose_name="观摩活动"
+    )
+    project = models.ForeignKey(Project, models.PROTECT, related_name="+", verbose_name="项目")
+    # SET_NULL: a deleted account leaves its sheets (the evidence of a closed event) in place
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="评委",
+    )
+    points = models.JSONField("各项得分", default=dict)
+    total = models.DecimalField(
+        "总分",
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    comment = models.TextField("评语", blank=True)
+    history = HistoricalRecords(verbose_name="评分表变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "观摩评分表"
+        ordering = ["review_id", "project_id", "reviewer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "project", "reviewer"],
+                name="review_sheet_one_per_reviewer",
+                violation_error_message="该评委已为该项目评分",
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0, total__lte=100),
+                name="review_sheet_total_0_100",
+                violation_error_message="总分应在0–100之间",
+            ),
+        ]
+
+
+class ReviewPhoto(BaseModel):
+    """A site photo a reviewer attached to a 评分表 (JPEG/PNG, checked on upload)."""
+
+    sheet = models.ForeignKey(
+        ReviewSheet, models.CASCADE, related_name="photos", verbose_name="评分表"
+    )
+    file = models.FileField("照片", upload_to="projects/review_photos/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    kind = models.CharField("类型", max_length=8)
+    size = models.PositiveIntegerField("大小(字节)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "观摩照片"
+        ordering = ["sheet_id", "pk"]
 
 
 class RankingScope(models.TextChoices):

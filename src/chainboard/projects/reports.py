@@ -471,3 +471,46 @@ def _score_svg(rows: list[ranking.RankRow]) -> str:
         parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 11}">{r.score}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --- 半年考核通报 ------------------------------------------------------------------------------
+
+
+@dataclass
+class AssessmentReport:
+    year: int
+    half: int
+    half_label: str
+    rows: list[Any]
+    months: list[dt.date]
+    quarters: list[int]
+    weights: dict[str, Decimal]
+    rule_text: str
+    scope_label: str
+    today: dt.date
+
+
+def assessment_report(*, user: Any, year: int, half: int) -> AssessmentReport:
+    """The 半年考核通报: the counties of the user's scope with their monthly ranks, 观摩 scores
+    and the combined score (``selectors.site_reviews.half_year``)."""
+    from chainboard.projects.selectors import site_reviews
+
+    method, rows = site_reviews.half_year(user, year, half)
+    return AssessmentReport(
+        year=year,
+        half=half,
+        half_label=site_reviews.HALVES[half],
+        rows=rows,
+        months=[dt.date(year, m, 1) for m in range(6 * half - 5, 6 * half + 1)],
+        quarters=[2 * half - 1, 2 * half],
+        weights={
+            site_reviews.ASSESSMENT_LABELS[k]: Decimal(str(v)) for k, v in method.weights.items()
+        },
+        rule_text=method.rule_text(),
+        scope_label=getattr(user, "scope_label", ""),
+        today=timezone.localdate(),
+    )
+
+
+def assessment_pdf(report: AssessmentReport) -> bytes:
+    return render_pdf("projects/pdf/assessment.html", {"r": report})

@@ -17,6 +17,7 @@ are saved.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -26,8 +27,9 @@ from django.utils import timezone
 from chainboard.accounts import scope
 from chainboard.core.errors import DomainError, OutOfScope
 from chainboard.core.history import set_history as _history  # the shared setter, short here
+from chainboard.core.locking import MISSING, VersionRequired, lock, merge_edit, save_edit
 from chainboard.core.locking import EditConflict as EditConflict  # re-exported for callers
-from chainboard.core.locking import lock, merge_edit, save_edit
+from chainboard.geo.models import Region
 from chainboard.projects.models import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,
@@ -38,7 +40,13 @@ from chainboard.projects.models import (
     ProjectUpdate,
     RankingMethod,
     RankingScope,
+    ReviewKind,
+    ReviewPhoto,
     ReviewScore,
+    ReviewSheet,
+    SiteReview,
+    SiteReviewStatus,
+    SiteReviewStop,
     Stage,
     Target,
     TargetReading,
@@ -46,7 +54,8 @@ from chainboard.projects.models import (
     YearPlan,
     week_start,
 )
-from chainboard.projects.selectors import ranking, targets
+from chainboard.projects.selectors import ranking, site_reviews, targets
+from chainboard_analytics.projects.site_review import review_method, sheet_total
 
 PROJECT_FIELDS = (
     "name",
@@ -411,6 +420,10 @@ def review_score_save(
         .filter(region=region, kind=kind, year=year, period=period)
         .first()
     )
+    if row is not None and row.source_id is not None:
+        raise DomainError(
+            f"{region.name}的得分由观摩活动评分汇总，不能手工修改", fields={"score": region.name}
+        )
     row = row or ReviewScore(region=region, kind=kind, year=year, period=period)
     changed = merge_edit(
         row, {"score": score, "note": note}, expected_version, f"{region.name}的得分"
@@ -565,3 +578,220 @@ def targets_record(*, actor: Any, on: dt.date | None = None) -> int:
 
 def stage_label(stage: str) -> str:
     return str(Stage(stage).label)
+
+
+# --- 季观摩: events, routes, reviewers, score sheets, closing ---------------------------------
+
+#: Photos a reviewer may attach to one 评分表, and their kinds (checked by content, not name).
+REVIEW_PHOTO_MAX = 5
+REVIEW_PHOTO_KINDS = frozenset({"jpg", "png"})
+
+
+def _event_version(event: SiteReview, expected_version: int | None, what: str) -> None:
+    """Route and reviewers are edited whole: a form from an older version is refused (409)."""
+    if expected_version == MISSING:
+        raise VersionRequired()
+    if expected_version is not None and expected_version != event.version:
+        raise EditConflict(
+            f"观摩活动「{event.title}」已被他人修改（{what}），请刷新后重新提交",
+            version=event.version,
+        )
+
+
+def _event_open(event: SiteReview) -> None:
+    if event.status != SiteReviewStatus.OPEN:
+        raise DomainError(f"观摩活动「{event.title}」已结束，不能再修改或评分")
+
+
+@transaction.atomic
+def site_review_create(
+    *, actor: Any, title: str, held_on: dt.date, quarter: int, note: str = ""
+) -> SiteReview:
+    """A new open 观摩 event; criteria and aggregation rule are copied from the ranking method."""
+    if actor is not None:
+        scope.require_review_manager(actor)
+    method = ranking.ranking_method_get()
+    try:
+        rm = review_method(method.review)
+    except ValueError as exc:
+        raise DomainError(f"月评比办法的观摩评分设置有误：{exc}") from exc
+    event = SiteReview(
+        title=title.strip(),
+        held_on=held_on,
+        year=held_on.year,
+        quarter=quarter,
+        method=method if method.pk else None,
+        criteria=[dict(c) for c in rm.criteria],
+        rule=rm.rule,
+        trim_min_reviewers=rm.trim_min_reviewers,
+        note=note,
+    )
+    event.full_clean()
+    _history(event, actor, "新建观摩活动")
+    event.save()
+    return event
+
+
+@transaction.atomic
+def site_review_set_route(
+    *, actor: Any, event: SiteReview, projects: list[Project], expected_version: int | None = None
+) -> SiteReview:
+    """Replace the route by ``projects`` in visiting order. Refused: a closed event, a project
+    twice, a project the actor does not see, removing a project that already has score sheets."""
+    if actor is not None:
+        scope.require_review_manager(actor)
+    event = lock(SiteReview, event.pk)
+    _event_version(event, expected_version, "观摩路线")
+    _event_open(event)
+    codes = [p.code for p in projects]
+    if len(set(codes)) != len(codes):
+        raise DomainError("同一项目在路线中只能出现一次", fields={"projects": "重复"})
+    if actor is not None:
+        for p in projects:
+            if not scope.can_see_project(actor, p):
+                raise OutOfScope(f"项目「{p.name}」不在您的管辖范围")
+    keep = {p.pk for p in projects}
+    scored = (
+        ReviewSheet.objects.filter(review=event)
+        .exclude(project_id__in=keep)
+        .values_list("project__name", flat=True)
+        .first()
+    )
+    if scored:
+        raise DomainError(f"项目「{scored}」已有评分，不能移出路线", fields={"projects": scored})
+    stops = list(event.stops.all())
+    for stop in stops:
+        _history(stop, actor, "调整观摩路线")
+        stop.delete()
+    for i, p in enumerate(projects, start=1):
+        stop = SiteReviewStop(review=event, project=p, position=i)
+        _history(stop, actor, "调整观摩路线")
+        stop.save()
+    save_edit(event, [], actor=actor, reason="调整观摩路线")
+    return event
+
+
+@transaction.atomic
+def site_review_set_reviewers(
+    *, actor: Any, event: SiteReview, reviewers: list[Any], expected_version: int | None = None
+) -> SiteReview:
+    """Assign the reviewers 评委 (officials only); one who already scored cannot be removed."""
+    if actor is not None:
+        scope.require_review_manager(actor)
+    event = lock(SiteReview, event.pk)
+    _event_version(event, expected_version, "评委")
+    _event_open(event)
+    for u in reviewers:
+        if not scope.can_be_reviewer(u):
+            raise DomainError(
+                f"{u} 不能担任观摩评委（企业用户或已停用）", fields={"reviewers": str(u)}
+            )
+    keep = {u.pk for u in reviewers}
+    scored = ReviewSheet.objects.filter(review=event).exclude(reviewer_id__in=keep).first()
+    if scored is not None:
+        raise DomainError(
+            f"评委 {scored.reviewer} 已评分，不能移除", fields={"reviewers": str(scored.reviewer)}
+        )
+    _history(event, actor, "指定评委")
+    event.reviewers.set(reviewers)
+    save_edit(event, [], actor=actor, reason="指定评委")
+    return event
+
+
+def _photos_check(photos: list[Any], already: int) -> list[Any]:
+    from chainboard.imports.attachments import Upload, attachments_check
+
+    if already + len(photos) > REVIEW_PHOTO_MAX:
+        raise DomainError(f"每张评分表最多 {REVIEW_PHOTO_MAX} 张照片", fields={"photos": "过多"})
+    checked = attachments_check([Upload(f.name, f.size, f) for f in photos])
+    for c in checked:
+        if c.kind not in REVIEW_PHOTO_KINDS:
+            raise DomainError(f"照片“{c.name}”：只接受 JPG、PNG 图片", fields={"photos": c.name})
+    return checked
+
+
+@transaction.atomic
+def review_sheet_save(
+    *,
+    actor: Any,
+    event: SiteReview,
+    project: Project,
+    points: dict[str, Any],
+    comment: str = "",
+    photos: list[Any] | None = None,
+    expected_version: int | None = None,
+) -> ReviewSheet:
+    """Save the actor's 评分表 of ``project`` (``expected_version``: the sheet's version the
+    page showed, ``NEW`` = 0 for none). Refused: not an assigned reviewer (403), the event
+    closed, a project not on the route, points missing or out of range (400, naming the
+    criterion), a photo that is not a JPG/PNG or too large (400, naming the file)."""
+    scope.require_review_scorer(actor, event)
+    event = lock(SiteReview, event.pk)
+    _event_open(event)
+    if not event.stops.filter(project=project).exists():
+        raise DomainError(
+            f"项目「{project.name}」不在本次观摩路线上", fields={"project": project.code}
+        )
+    try:
+        total = sheet_total(points, event.criteria)
+    except ValueError as exc:
+        raise DomainError(str(exc), fields={"points": str(exc)}) from exc
+    clean_points = {c["key"]: str(Decimal(str(points[c["key"]]))) for c in event.criteria}
+    sheet = (
+        ReviewSheet.objects.select_for_update()
+        .filter(review=event, project=project, reviewer=actor)
+        .first()
+    ) or ReviewSheet(review=event, project=project, reviewer=actor)
+    checked = _photos_check(list(photos or []), sheet.photos.count() if sheet.pk else 0)
+    changed = merge_edit(
+        sheet,
+        {"points": clean_points, "total": total, "comment": comment.strip()},
+        expected_version,
+        f"「{project.name}」的评分表",
+    )
+    if sheet.pk is None or changed:
+        sheet.full_clean()
+        save_edit(sheet, changed, actor=actor, reason="观摩评分")
+    for c in checked:
+        photo = ReviewPhoto(
+            sheet=sheet, name=c.name, kind=c.kind, size=c.upload.size, sha256=c.sha256
+        )
+        photo.file.save(f"{uuid.uuid4().hex}.{c.kind}", c.upload.file, save=False)
+        photo.save()
+    return sheet
+
+
+@transaction.atomic
+def site_review_close(
+    *, actor: Any, event: SiteReview, expected_version: int | None = None
+) -> dict[str, Decimal]:
+    """Close the event and write each county's 季观摩 score (``ReviewScore``, kind quarter) from
+    the sheets of every closed event of the same quarter (rule: the event's ``rule``; see
+    ``chainboard_analytics.projects.site_review``). A typed-in score of that quarter is replaced
+    (history kept). Returns county code → score."""
+    if actor is not None:
+        scope.require_review_manager(actor)
+    event = lock(SiteReview, event.pk)
+    _event_version(event, expected_version, "状态")
+    _event_open(event)
+    if not event.sheets.exists():
+        raise DomainError("还没有任何评分，不能结束观摩活动")
+    event.status = SiteReviewStatus.CLOSED
+    event.closed_at = timezone.now()
+    save_edit(event, ["status", "closed_at"], actor=actor, reason="结束观摩活动")
+    scores = site_reviews.quarter_scores(event.year, event.quarter)
+    regions = {r.code: r for r in Region.objects.filter(code__in=scores)}
+    for code, score in scores.items():
+        row = (
+            ReviewScore.objects.select_for_update()
+            .filter(region_id=code, kind=ReviewKind.QUARTER, year=event.year, period=event.quarter)
+            .first()
+        ) or ReviewScore(
+            region=regions[code], kind=ReviewKind.QUARTER, year=event.year, period=event.quarter
+        )
+        note = f"由观摩活动「{event.title}」评分汇总（{site_reviews.rule_text(event)}）"
+        changed = merge_edit(row, {"score": score, "note": note, "source": event}, None, "")
+        if row.pk is None or changed:
+            row.full_clean()
+            save_edit(row, changed, actor=actor, reason="观摩评分汇总")
+    return scores

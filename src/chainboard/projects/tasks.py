@@ -50,3 +50,20 @@ def _monthly(job: Job, progress: Progress) -> Outcome:
 @task(takes_context=True)
 def monthly_report_pdf(context: Any, job_id: int) -> str:
     return run_job(context, job_id, _monthly)
+
+
+def assessment_pdf_name(year: int, half: int) -> str:
+    return f"半年考核通报-{year}年{'上' if half == 1 else '下'}半年.pdf"
+
+
+def _assessment(job: Job, progress: Progress) -> Outcome:
+    progress(0, 2, "读取各月评比名次和季观摩得分")
+    year, half = int(job.params["year"]), int(job.params["half"])
+    report = reports.assessment_report(user=job.started_by, year=year, half=half)
+    progress(1, 2, "排版生成 PDF")
+    return Outcome(data=reports.assessment_pdf(report), filename=assessment_pdf_name(year, half))
+
+
+@task(takes_context=True)
+def assessment_pdf(context: Any, job_id: int) -> str:
+    return run_job(context, job_id, _assessment)

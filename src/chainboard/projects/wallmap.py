@@ -233,3 +233,43 @@ def _middle(centres: dict[str, list[float]]) -> list[float]:
         return [0.0, 0.0]
     xs, ys = zip(*centres.values(), strict=True)
     return [sum(xs) / len(xs), sum(ys) / len(ys)]
+
+
+def with_route(option: dict[str, Any], codes: list[str]) -> dict[str, Any]:
+    """``option`` (:func:`map_option`) with a 观摩 route: the projects ``codes`` joined in visiting
+    order by a line, each stop labelled with its number (above the bubbles, ``zlevel`` 1)."""
+    placed: dict[str, list[float]] = {}
+    for series in option["series"]:
+        if series.get("type") == "scatter":
+            for point in series["data"]:
+                if isinstance(point, dict) and "code" in point:
+                    placed[point["code"]] = point["value"][:2]
+    coords = [placed[c] for c in codes if c in placed]
+    stops = [
+        {"name": str(i), "value": placed[c]} for i, c in enumerate(codes, start=1) if c in placed
+    ]
+    route_series: list[dict[str, Any]] = [
+        {
+            "type": "lines",
+            "coordinateSystem": "geo",
+            "name": "观摩路线",
+            "polyline": True,
+            "zlevel": 1,
+            "silent": True,
+            "lineStyle": {"color": "#b91c1c", "width": 3, "opacity": 0.8},
+            "data": [{"coords": coords}] if len(coords) > 1 else [],
+        },
+        {
+            "type": "scatter",
+            "coordinateSystem": "geo",
+            "name": "观摩顺序",
+            "zlevel": 1,
+            "silent": True,
+            "symbolSize": 18,
+            "itemStyle": {"color": "#b91c1c"},
+            "tooltip": {"show": False},
+            "label": {"show": True, "formatter": "{b}", "color": "#ffffff", "fontWeight": "bold"},
+            "data": stops,
+        },
+    ]
+    return {**option, "series": [*option["series"], *route_series]}

@@ -23,12 +23,12 @@ def review_rows(
     counties: list[Region], *, kind: str, year: int, period: int
 ) -> list[dict[str, Any]]:
     """One row per county: its score, note and version for the period (``None`` / "" / 0 if not
-    entered)."""
+    entered), and the 观摩 event it was aggregated from (``source``; such a score is read-only)."""
     scores = {
         r.region_id: r
         for r in ReviewScore.objects.filter(
             region__in=counties, kind=kind, year=year, period=period
-        )
+        ).select_related("source")
     }
     return [
         {
@@ -36,6 +36,7 @@ def review_rows(
             "score": scores[c.code].score if c.code in scores else None,
             "note": scores[c.code].note if c.code in scores else "",
             "version": scores[c.code].version if c.code in scores else 0,
+            "source": scores[c.code].source if c.code in scores else None,
         }
         for c in counties
     ]
