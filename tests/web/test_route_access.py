@@ -487,6 +487,32 @@ PAGES: dict[str, Route] = {
     "enterprises:list": Route(ALL),
     "enterprises:export": Route(ALL),
     "enterprises:detail": Route(ALL, "uscc", SCOPED),
+    # 一个指标多个来源: conflicts for the registry writers of the firms they see; 核定 by
+    # analysts/administrators; the precedence changed by instance-wide ones (admin here)
+    "enterprises:figure_conflicts": Route("200 200 200 200 404 302"),
+    "enterprises:figure_decide": Route(
+        "405 405 405 405 405 302",
+        post="- - 403 403 403 302",
+        body=lambda w, side: {
+            "uscc": w.objects["firm"]["in"].uscc,
+            "year": "2025",
+            "field": "tax_paid_wan_yuan",
+            "source": "manual",
+            "reason": "越权核定",
+        },
+    ),
+    "enterprises:figure_precedence": Route(
+        "200 200 200 200 404 302",
+        post="- 403 403 403 404 302",
+        body={
+            "field": "tax_paid_wan_yuan",
+            **{
+                f"rank{i}": s
+                for i, s in enumerate(["firm", "tax", "power", "statistics", "manual"], 1)
+            },
+            "tolerance_pct": "1",
+        },
+    ),
     "imports:upload": Route(ALL, post="- - - - 403 302", body=enterprise_upload),
     "imports:template": Route(ALL, "kind"),
     "imports:batch": Route(ALL, "batch", OWN),

@@ -17,6 +17,7 @@ USER_CAPABILITIES = (
     "can_run_evaluation",
     "can_run_supply_analysis",
     "can_review_links",
+    "can_see_figure_conflicts",
 )
 
 

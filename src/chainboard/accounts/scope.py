@@ -433,6 +433,17 @@ def can_record_figure_source(user: User | AnonymousUser | None, source: str) -> 
     return can_edit_registry(u)
 
 
+def default_figure_source(user: User | AnonymousUser | None) -> str:
+    """The 数据来源 of a figures import when none is chosen: a department user's own, an
+    enterprise user's 企业填报, else 手工 (also the server operator's)."""
+    u = _user(user)
+    if u is not None and u.role == Role.ENTERPRISE:
+        return DataSource.FIRM.value
+    if u is not None and u.data_source:
+        return u.data_source
+    return DataSource.MANUAL.value
+
+
 def can_see_figure_conflicts(user: User | AnonymousUser | None) -> bool:
     """The 指标来源冲突 list (of the firms they see) and the precedence page (read): registry
     writers."""

@@ -11,10 +11,28 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from chainboard.accounts.models import User
-from chainboard.accounts.scope import can_place, enterprise_q
+from chainboard.accounts.models import DataSource, User
+from chainboard.accounts.scope import (
+    can_place,
+    default_figure_source,
+    enterprise_q,
+    require_figure_source,
+)
+from chainboard.core.errors import OutOfScope
 from chainboard.enterprises import services
-from chainboard.enterprises.models import FIGURE_TITLES, Enterprise, EnterpriseYear
+from chainboard.enterprises.figure_sources import (
+    DEFAULT_SOURCE,
+    field_rules,
+    resolve_year,
+    source_fields,
+)
+from chainboard.enterprises.models import (
+    FIGURE_TITLES,
+    Enterprise,
+    EnterpriseYear,
+    FigureDecision,
+    FigureValues,
+)
 from chainboard.enterprises.uscc import UsccError, uscc_region_code, validate_uscc
 from chainboard.geo.models import Park, Region
 from chainboard.imports.cells import (
@@ -249,7 +267,25 @@ def _figure_parser(name: str) -> Any:
     return parse_int if name == "employees" else parse_amount
 
 
+@dataclass
+class FiguresPlan(Plan):
+    """The registry rows to write plus the source's own rows (一个指标多个来源)."""
+
+    source_creates: list[dict[str, Any]] = field(default_factory=list)
+    source_updates: list[FigureValues] = field(default_factory=list)
+    source_update_fields: set[str] = field(default_factory=set)
+    rows_updated: int = 0  # file rows that change the registry or the source's values
+
+    def counts(self) -> WriteCounts:
+        return WriteCounts(len(self.creates), self.rows_updated, self.unchanged)
+
+
 class FiguresImporter:
+    """企业年度指标. The file's 数据来源 (税务, 供电, 统计, 企业填报, 手工; none chosen = 手工, an
+    enterprise user's = 企业填报, a department user's = its own) decides which figure columns it
+    may carry (``check_source``); its values are kept as that source's (``FigureValues``) and the
+    registry's figures are the values the precedence resolves (docs/imports.md)."""
+
     kind = "figures"
     label = "企业年度指标"
     columns = [
@@ -261,31 +297,66 @@ class FiguresImporter:
         ],
     ]
 
-    def plan(self, rows: list[ParsedRow], *, actor: User | None, errors: ErrorSink) -> Plan:
+    def __init__(self) -> None:
+        self.source: str = DEFAULT_SOURCE
+
+    def check_source(
+        self, data_source: str, fields: set[str], actor: User | None
+    ) -> tuple[list[tuple[str, str]], str]:
+        """Called by the runner once the header is read: the source chosen (empty: the actor's
+        default), whether ``actor`` may import it, and one error per figure column the source
+        does not carry (strict: nothing of the file is imported)."""
+        chosen = data_source or default_figure_source(actor)
+        if chosen not in DataSource.values:
+            known = "、".join(f"{c} {label}" for c, label in DataSource.choices)
+            return [("", f"未知的数据来源（可选：{known}）")], ""
+        try:
+            if actor is not None:
+                require_figure_source(actor, chosen)
+        except OutOfScope as exc:
+            return [("", exc.message)], ""
+        self.source = chosen
+        label = DataSource(chosen).label
+        allowed = source_fields(chosen)
+        carried = "、".join(t for n, t in FIGURE_TITLES.items() if n in allowed)
+        problems = [
+            (
+                name,
+                f"不是{label}数据的指标（{label}只能导入：{carried}）；请删去此列，或按其来源另行导入",
+            )
+            for name in FIGURE_TITLES
+            if name in fields and name not in allowed
+        ]
+        note = f"数据来源：{label}" + ("" if data_source else "（未选择来源）")
+        return problems, note
+
+    def plan(self, rows: list[ParsedRow], *, actor: User | None, errors: ErrorSink) -> FiguresPlan:
         existing, allowed = _existing_ids(
             (r.values["uscc"] for r in rows if "uscc" in r.values), actor
         )
         years = sorted({r.values["year"] for r in rows if "year" in r.values})
+        firm_ids = set(existing.values())
         # Every figure and the creation time: an update is saved (and its history snapshot
         # taken) from a whole row, not only from the columns this file carries.
-        stored_fields = list(FIGURE_TITLES)
-        current: dict[tuple[int, int], tuple[Any, ...]] = {}
-        firm_ids = set(existing.values())
-        stored = EnterpriseYear.objects.filter(year__in=years).values_list(
-            "pk", "enterprise_id", "year", "created_at", *stored_fields
-        )
-        batches = (
-            [stored]
-            if len(firm_ids) > WHOLE_TABLE_ABOVE
-            else [stored.filter(enterprise_id__in=c) for c in _chunks(sorted(firm_ids))]
-        )
-        for batch in batches:
-            for pk, firm_id, year, created_at, *values in batch:
-                if firm_id in firm_ids:
-                    old_values = dict(zip(stored_fields, values, strict=True))
-                    current[(firm_id, year)] = (pk, created_at, old_values)
+        current = _stored(EnterpriseYear.objects.filter(year__in=years), firm_ids)
+        mine = _stored(FigureValues.objects.filter(year__in=years, source=self.source), firm_ids)
+        others: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
+        for firm_id, year, source, *values in (
+            FigureValues.objects.filter(year__in=years)
+            .exclude(source=self.source)
+            .values_list("enterprise_id", "year", "source", *FIGURE_TITLES)
+        ):
+            if firm_id in firm_ids:
+                others.setdefault((firm_id, year), {})[source] = dict(
+                    zip(FIGURE_TITLES, values, strict=True)
+                )
+        decisions: dict[tuple[int, int], dict[str, tuple[str, Decimal]]] = {}
+        for d in FigureDecision.objects.filter(year__in=years, enterprise_id__in=firm_ids):
+            decisions.setdefault((d.enterprise_id, d.year), {})[d.field] = (d.source, d.value)
+        rules = field_rules() if others or decisions else {}
+        recorder = actor.pk if actor is not None else None
         seen: dict[tuple[str, int], int] = {}
-        plan = Plan()
+        plan = FiguresPlan()
         for row in rows:
             v, n = row.values, row.number
             if "uscc" not in v:
@@ -303,10 +374,50 @@ class FiguresImporter:
                     seen[key] = n
             if firm_id is None or n in errors.rows_with_errors:
                 continue
+            year = v["year"]
             data = {k: val for k, val in v.items() if k in FIGURE_TITLES}
-            known = current.get((firm_id, v["year"]))
+            pair = (firm_id, year)
+            # the source's own row
+            stored_source = mine.get(pair)
+            if stored_source is None:
+                plan.source_creates.append(
+                    {
+                        "enterprise_id": firm_id,
+                        "year": year,
+                        "source": self.source,
+                        "recorded_by_id": recorder,
+                        **data,
+                    }
+                )
+                source_values = data
+                source_changed = True
+            else:
+                spk, screated, sold = stored_source
+                schanged = {k for k, val in data.items() if not _same(sold[k], val)}
+                source_values = {**sold, **data}
+                source_changed = bool(schanged)
+                if schanged:
+                    plan.source_updates.append(
+                        FigureValues(
+                            pk=spk,
+                            enterprise_id=firm_id,
+                            year=year,
+                            source=self.source,
+                            created_at=screated,
+                            recorded_by_id=recorder,
+                            **source_values,
+                        )
+                    )
+                    plan.source_update_fields |= schanged
+            # the registry's figures: the resolved values (the file's own when it is the
+            # only source of this firm-year, the common case, without resolving)
+            if pair in others or pair in decisions:
+                by_source = {**others.get(pair, {}), self.source: source_values}
+                found = resolve_year(by_source, rules, data, decisions.get(pair))
+                data = {k: (found[k].value if k in found else None) for k in data}
+            known = current.get(pair)
             if known is None:
-                plan.creates.append({"enterprise_id": firm_id, "year": v["year"], **data})
+                plan.creates.append({"enterprise_id": firm_id, "year": year, **data})
                 continue
             pk, created_at, old = known
             changed = {k for k, val in data.items() if not _same(old[k], val)}
@@ -315,17 +426,19 @@ class FiguresImporter:
                     EnterpriseYear(
                         pk=pk,
                         enterprise_id=firm_id,
-                        year=v["year"],
+                        year=year,
                         created_at=created_at,
                         **{**old, **data},
                     )
                 )
                 plan.update_fields |= changed
+            if changed or source_changed:
+                plan.rows_updated += 1
             else:
                 plan.unchanged += 1
         return plan
 
-    def write(self, plan: Plan, *, actor: User | None, batch: ImportBatch) -> WriteCounts:
+    def write(self, plan: FiguresPlan, *, actor: User | None, batch: ImportBatch) -> WriteCounts:
         services.figures_bulk_write(
             creates=plan.creates,
             updates=plan.updates,
@@ -333,7 +446,41 @@ class FiguresImporter:
             actor=actor,
             reason=batch.change_reason,
         )
-        return WriteCounts(len(plan.creates), len(plan.updates), plan.unchanged)
+        for created in plan.source_creates:
+            created["batch_id"] = batch.pk
+        for updated in plan.source_updates:
+            updated.batch_id = batch.pk
+        services.figure_values_bulk_write(
+            creates=plan.source_creates,
+            updates=plan.source_updates,
+            update_fields=sorted(plan.source_update_fields | {"batch", "recorded_by"}),
+            actor=actor,
+            reason=batch.change_reason,
+        )
+        return plan.counts()
+
+
+def _stored(
+    queryset: Any, firm_ids: set[int]
+) -> dict[tuple[int, int], tuple[int, Any, dict[str, Any]]]:
+    """(firm, year) → (pk, created_at, every figure) of the stored rows of these firms."""
+    stored_fields = list(FIGURE_TITLES)
+    rows = queryset.values_list("pk", "enterprise_id", "year", "created_at", *stored_fields)
+    batches = (
+        [rows]
+        if len(firm_ids) > WHOLE_TABLE_ABOVE
+        else [rows.filter(enterprise_id__in=c) for c in _chunks(sorted(firm_ids))]
+    )
+    out: dict[tuple[int, int], tuple[int, Any, dict[str, Any]]] = {}
+    for part in batches:
+        for pk, firm_id, year, created_at, *values in part:
+            if firm_id in firm_ids:
+                out[(firm_id, year)] = (
+                    pk,
+                    created_at,
+                    dict(zip(stored_fields, values, strict=True)),
+                )
+    return out
 
 
 def _same(old: Any, new: Any) -> bool:

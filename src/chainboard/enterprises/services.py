@@ -166,6 +166,26 @@ def figures_bulk_write(
     _bulk(EnterpriseYear, ("enterprise_id", "year"), creates, updates, update_fields, actor, reason)
 
 
+def figure_values_bulk_write(
+    *,
+    creates: Sequence[dict[str, Any]],
+    updates: Sequence[FigureValues],
+    update_fields: Sequence[str],
+    actor: User | None,
+    reason: str,
+) -> None:
+    """Bulk insert/update one source's rows already checked by the figures import."""
+    _bulk(
+        FigureValues,
+        ("enterprise_id", "year", "source"),
+        creates,
+        updates,
+        update_fields,
+        actor,
+        reason,
+    )
+
+
 def qualifications_bulk_write(
     *,
     creates: Sequence[dict[str, Any]],
@@ -184,6 +204,12 @@ def qualifications_bulk_write(
         actor,
         reason,
     )
+
+
+def _versions(model: Any, updates: Sequence[Any]) -> list[str]:
+    if any(f.name == "version" for f in model._meta.concrete_fields):
+        return bump_versions(model, updates)
+    return []
 
 
 def _bulk(
@@ -207,7 +233,7 @@ def _bulk(
         bulk_update_with_history(
             list(updates),
             model,
-            fields=[*update_fields, *bump_versions(model, updates), "updated_at"],
+            fields=[*update_fields, *_versions(model, updates), "updated_at"],
             batch_size=BATCH_SIZE,
             default_user=actor,
             default_change_reason=reason,

@@ -62,6 +62,7 @@ def create_import(
     dry_run: bool = False,
     partial: bool = False,
     source: str = "",
+    data_source: str = "",
 ) -> Any:
     """Upload a file; ``dry_run`` checks only. Any invalid row rejects the whole file."""
     services.importer_for(kind, request.user)
@@ -74,6 +75,7 @@ def create_import(
         dry_run=dry_run,
         partial=partial,
         source=services.source_clean(source),
+        data_source=data_source[:16],
     )
     return outcome.batch
 

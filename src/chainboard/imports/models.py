@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from chainboard.accounts.models import DataSource
+
 
 class ImportStatus(models.TextChoices):
     PREVIEWED = "previewed", "已预检（未写入）"
@@ -29,6 +31,13 @@ class ImportBatch(models.Model):
     )
     source = models.CharField(
         "数据来源", max_length=100, blank=True, help_text="如“宁晋县税务局”；列对应关系按来源记住"
+    )
+    data_source = models.CharField(
+        "指标来源",
+        max_length=16,
+        choices=DataSource.choices,
+        blank=True,
+        help_text="年度指标的来源部门（税务、供电、统计、企业填报、手工）；空为手工",
     )
     unmatched = models.JSONField(
         "未对应的列", default=list, blank=True, help_text="文件中未能对应到模板列的列标题"

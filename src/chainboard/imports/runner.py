@@ -162,10 +162,13 @@ def run_import(
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
     sheet: str = "",
     source: str = "",
+    data_source: str = "",
 ) -> ImportOutcome:
     """Import one file. ``actor`` None means the server operator (CLI without ``--user``);
     ``sheet`` names the worksheet to read (empty: the one whose header matches best);
-    ``source`` (e.g. 宁晋县税务局) selects the column mappings remembered for that source."""
+    ``source`` (e.g. 宁晋县税务局) selects the column mappings remembered for that source;
+    ``data_source`` is the figures' 数据来源 (税务, 统计 …; empty = 手工, see the importer's
+    ``check_source``)."""
     name = filename or Path(path).name
     batch = ImportBatch(
         kind=importer.kind,
@@ -174,6 +177,7 @@ def run_import(
         dry_run=dry_run,
         sheet=sheet,
         source=source,
+        data_source=data_source,
         actor=actor if getattr(actor, "pk", None) else None,
     )
     liveness.mark_interrupted()
@@ -213,6 +217,8 @@ def _run(
     sink = ErrorSink(table, name)
     notes: list[str] = table.reading_notes()
     index = _map_headers(importer, table, sink, notes, mapped, batch)
+    if index is not None:
+        index = _check_source(importer, table, index, sink, notes, actor, batch.data_source)
     parsed = _parse_rows(importer, table, index, sink, progress) if index is not None else []
     clock.lap("parse")
     batch.total_rows = len(table.rows)
@@ -230,6 +236,7 @@ def _run(
         return _finish(batch, sink, table, WriteCounts(), notes)
 
     counts = WriteCounts()
+    planned = getattr(plan, "counts", None)
     final = (
         ImportStatus.PREVIEWED
         if dry_run
@@ -238,7 +245,11 @@ def _run(
     liveness.beat(batch)
     try:
         if dry_run:  # the plan's counts, no write transaction (see the module docstring)
-            counts = WriteCounts(len(plan.creates), len(plan.updates), plan.unchanged)
+            counts = (
+                planned()
+                if planned is not None
+                else WriteCounts(len(plan.creates), len(plan.updates), plan.unchanged)
+            )
         else:
             with transaction.atomic(durable=True):
                 counts = importer.write(plan, actor=actor, batch=batch)
@@ -334,6 +345,34 @@ def _map_headers(
     if missing or sink.errors:
         return None
     return index
+
+
+def _check_source(
+    importer: Importer,
+    table: SourceTable,
+    index: dict[str, MappedColumn],
+    sink: ErrorSink,
+    notes: list[str],
+    actor: Any,
+    data_source: str,
+) -> dict[str, MappedColumn] | None:
+    """The 数据来源 of the file (一个指标多个来源): an importer with ``check_source`` says which
+    columns it may carry and whether ``actor`` may import it; another importer takes none."""
+    check = getattr(importer, "check_source", None)
+    if check is None:
+        if data_source:
+            sink.add(0, "数据来源", data_source, f"{importer.label}不区分数据来源")
+            return None
+        return index
+    problems, note = check(data_source, set(index), actor)
+    for field_name, message in problems:
+        if field_name:
+            sink.add(table.header_row, table.headers[index[field_name].position], None, message)
+        else:
+            sink.add(0, "数据来源", data_source, message)
+    if note:
+        notes.append(note)
+    return None if problems else index
 
 
 def _scaled(parse: Callable[[Any], Any], factor: Fraction) -> Callable[[Any], Any]:

@@ -77,6 +77,7 @@ def import_file(
     partial: bool = False,
     sheet: str = "",
     source: str = "",
+    data_source: str = "",
     progress: RowProgress | None = None,
 ) -> ImportOutcome:
     """Import a stored upload, then drop the stored files nobody needs any more."""
@@ -89,6 +90,7 @@ def import_file(
         partial=partial,
         sheet=sheet,
         source=source_clean(source),
+        data_source=data_source,
         progress=progress,
     )
     uploads_cleanup(orphans=False)
@@ -138,6 +140,7 @@ def batch_commit(
         partial=partial,
         sheet=batch.sheet,
         source=batch.source,
+        data_source=batch.data_source,
         progress=progress,
     )
 
@@ -157,6 +160,7 @@ def batch_reread(*, batch: ImportBatch, actor: Any, sheet: str) -> ImportOutcome
         dry_run=True,
         sheet=sheet,
         source=batch.source,
+        data_source=batch.data_source,
     )
 
 
@@ -190,6 +194,7 @@ def mappings_save(*, batch: ImportBatch, actor: Any, choices: dict[str, str]) ->
             ColumnMapping.objects.update_or_create(
                 kind=batch.kind,
                 source=batch.source,
+                data_source=batch.data_source,
                 file_title=canon(title),
                 defaults={"field": field_name, "created_by": actor},
             )

@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from chainboard.accounts.models import DataSource
 from chainboard.accounts.scope import authenticated
 from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound, OutOfScope
@@ -47,7 +48,13 @@ def upload(request: HttpRequest) -> HttpResponse:
             path = services.upload_store(filename=name, content=file, size=file.size or 0)
             source = services.source_clean(request.POST.get("source", ""))
             outcome = services.import_file(
-                kind=kind, path=path, filename=name, actor=user, dry_run=True, source=source
+                kind=kind,
+                path=path,
+                filename=name,
+                actor=user,
+                dry_run=True,
+                source=source,
+                data_source=request.POST.get("data_source", "")[:16],
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -55,12 +62,16 @@ def upload(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "imports/upload.html",
-                {"kinds": kinds, "recent": recent},
+                {"kinds": kinds, "recent": recent, "data_sources": DataSource.choices},
                 status=403 if isinstance(exc, OutOfScope) else 400,
             )
         return redirect("imports:batch", batch_id=outcome.batch.pk)
     recent = services.batches_recent(actor=authenticated(request.user))
-    return render(request, "imports/upload.html", {"kinds": kinds, "recent": recent})
+    return render(
+        request,
+        "imports/upload.html",
+        {"kinds": kinds, "recent": recent, "data_sources": DataSource.choices},
+    )
 
 
 def _batch_or_404(request: HttpRequest, batch_id: int):  # type: ignore[no-untyped-def]

@@ -32,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该用户的管辖范围导入（默认：服务器操作员，不限范围）")
         parser.add_argument("--errors-out", type=Path, help="把错误写入此 xlsx 文件")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--data-source",
+            default="",
+            help="年度指标的数据来源：tax 税务 / power 供电 / statistics 统计 / firm 企业填报 / "
+            "manual 手工（默认）",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         path: Path = opts["file"]
@@ -55,6 +61,7 @@ class Command(BaseCommand):
             dry_run=opts["dry_run"],
             partial=opts["partial"],
             progress=progress,
+            data_source=opts["data_source"],
         )
         for note in outcome.notes:
             self.stdout.write(f"提示：{note}")
