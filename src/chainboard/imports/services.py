@@ -194,7 +194,6 @@ def mappings_save(*, batch: ImportBatch, actor: Any, choices: dict[str, str]) ->
             ColumnMapping.objects.update_or_create(
                 kind=batch.kind,
                 source=batch.source,
-                data_source=batch.data_source,
                 file_title=canon(title),
                 defaults={"field": field_name, "created_by": actor},
             )
