@@ -76,22 +76,48 @@ def shahe_user(shahe):  # type: ignore[no-untyped-def]
     return UserFactory(username="shahe", role="region_staff", scope_region=shahe)
 
 
-def _reload_reference_data(sender, using="default", **kwargs):  # type: ignore[no-untyped-def]
-    """After every flush (a transactional test's teardown sends ``post_migrate``), put back the
-    regions and GB/T 4754 codes the data migrations loaded: tests that run after a transactional
-    one — in any order, and module-scoped fixtures that work outside a test's transaction — find
-    the reference data where a migrated database has it."""
-    if sender.label not in ("geo", "industries"):
-        return
+# The data migrations that write rows (beside the regions and codes), as (module, function).
+DATA_MIGRATIONS = (
+    (
+        "chainboard.projects.migrations.0003_target_reading_history_default_method",
+        "create_default_method",
+    ),
+    ("chainboard.evaluation.migrations.0004_class_policy_62", "add"),
+)
+
+
+def _restore_migration_data(using: str = "default") -> None:
+    """Put back the rows the data migrations wrote — the regions and GB/T 4754 codes, the default
+    月评比 method, the 浙政办发〔2019〕62号 class policy — where a flush removed them. Idempotent:
+    each loader runs only when its table is empty (the migration functions check themselves)."""
+    import importlib
+
+    from django.apps import apps
+    from django.test import override_settings
+
     from chainboard.geo.loaders import load_regions
     from chainboard.geo.models import Region
     from chainboard.industries.loaders import load_industry_codes
     from chainboard.industries.models import IndustryCode
 
-    if sender.label == "geo" and not Region.objects.using(using).exists():
+    if not Region.objects.using(using).exists():
         load_regions(Region)
-    if sender.label == "industries" and not IndustryCode.objects.using(using).exists():
+    if not IndustryCode.objects.using(using).exists():
         load_industry_codes(IndustryCode)
+    # as in the migration itself: rows without history (history rows would count as user data)
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        for module, function in DATA_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
+def _reload_reference_data(sender, using="default", **kwargs):  # type: ignore[no-untyped-def]
+    """After every flush (a transactional test's teardown sends ``post_migrate``), put back what
+    the data migrations loaded: tests that run after a transactional one — in any order, on any
+    pytest-xdist worker, and module-scoped fixtures that work outside a test's transaction — find
+    the rows a migrated database has. Run once per flush, on the last app's signal."""
+    if sender.label != "projects":
+        return
+    _restore_migration_data(using)
 
 
 post_migrate.connect(_reload_reference_data, dispatch_uid="chainboard-tests-reference-data")
@@ -99,21 +125,13 @@ post_migrate.connect(_reload_reference_data, dispatch_uid="chainboard-tests-refe
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):  # type: ignore[no-untyped-def]
-    """Transactional tests end with a flush that empties every table, including the regions and
-    GB/T 4754 codes the data migrations loaded; reload them (idempotently) before such a test."""
+    """Transactional tests end with a flush that empties every table, including the rows the data
+    migrations loaded; reload them (idempotently) before such a test."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
-    from chainboard.geo.loaders import load_regions
-    from chainboard.geo.models import Region
-    from chainboard.industries.loaders import load_industry_codes
-    from chainboard.industries.models import IndustryCode
-
-    if not Region.objects.exists():
-        load_regions(Region)
-    if not IndustryCode.objects.exists():
-        load_industry_codes(IndustryCode)
+    _restore_migration_data()
 
 
 @pytest.fixture(autouse=True)
