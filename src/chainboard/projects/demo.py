@@ -79,9 +79,10 @@ def demo_step(*, stdout: Any) -> None:
         _clear()
         counts = _load(np.random.default_rng(2025))
         counts["linked"] = _link_chain_nodes(np.random.default_rng(4754))
+        counts["sheets"] = _site_reviews(np.random.default_rng(1604))
     stdout.write(
         f"projects: 重点项目 {counts['projects']} 个（{counts['linked']} 个挂到产业链环节），"
-        f"周调度 {counts['updates']} 条，"
+        f"周调度 {counts['updates']} 条，季观摩评分表 {counts['sheets']} 张，"
         f"目标 {counts['targets']} 个，任务 {counts['tasks']} 项（示例数据，"
         f"{time.perf_counter() - started:.1f} 秒）\n"
     )
@@ -141,6 +142,11 @@ def _link_chain_nodes(rng: np.random.Generator) -> int:
 
 def _clear() -> None:
     """Remove sample rows left behind by a demo reset (their firms and users are gone)."""
+    from chainboard.projects.models import ReviewScore, SiteReview
+
+    events = SiteReview.objects.filter(sample=True)
+    ReviewScore.objects.filter(source__in=events).delete()
+    events.delete()  # with their routes and score sheets
     ids = list(Project.objects.filter(sample=True).values_list("pk", flat=True))
     ProjectUpdate.objects.filter(project_id__in=ids).delete()
     Project.objects.filter(pk__in=ids).delete()
@@ -607,3 +613,73 @@ def _tasks(year: int, today: dt.date, rng: np.random.Generator) -> int:
             n += 1
     _bulk(rows, Task)
     return len(rows)
+
+
+def _site_reviews(rng: np.random.Generator) -> int:
+    """Two 季观摩 events: last quarter's (closed: its county scores are written) and this
+    quarter's (open, two stops not scored yet, so a demo reviewer can score on the phone). The
+    reviewers are the demo's officials (admin, analyst, ningjin); with three reviewers the
+    aggregation is the plain mean (the trimmed mean needs five)."""
+    from chainboard.accounts.models import User
+    from chainboard.projects.models import SiteReview
+
+    reviewers = list(
+        User.objects.filter(username__in=["admin", "analyst", "ningjin"]).order_by("username")
+    )
+    if not reviewers:
+        return 0
+    today = timezone.localdate()
+    q_now = (today.month - 1) // 3 + 1
+    prev_year, q_prev = (today.year, q_now - 1) if q_now > 1 else (today.year - 1, 4)
+    last_month = 3 * q_prev
+    earlier = dt.date(prev_year, last_month, min(20, calendar.monthrange(prev_year, last_month)[1]))
+    recent = max(dt.date(today.year, 3 * q_now - 2, 1), today - dt.timedelta(days=3))
+    building = list(
+        Project.objects.filter(sample=True, stage__in=["started", "signed"], archived=False)
+        .order_by("region_id", "-total_investment_wan_yuan")
+        .values_list("pk", "region_id")
+    )
+    by_county: dict[str, list[int]] = {}
+    for pk, region in building:
+        by_county.setdefault(region, []).append(pk)
+    counties = sorted(by_county, key=lambda c: -len(by_county[c]))[:6]
+    sheets = 0
+    for held_on, quarter, offset, close in ((earlier, q_prev, 0, True), (recent, q_now, 1, False)):
+        picks = [by_county[c][offset] for c in counties if len(by_county[c]) > offset]
+        route = list(Project.objects.filter(pk__in=picks).order_by("region_id"))
+        if not route:
+            continue
+        event = services.site_review_create(
+            actor=None,
+            title=f"{held_on.year}年第{quarter}季度重点项目观摩",
+            held_on=held_on,
+            quarter=quarter,
+            note="示例数据",
+        )
+        SiteReview.objects.filter(pk=event.pk).update(sample=True)
+        event = services.site_review_set_route(actor=None, event=event, projects=route)
+        event = services.site_review_set_reviewers(actor=None, event=event, reviewers=reviewers)
+        scored = route if close else route[:-2]
+        for project in scored:
+            quality = float(rng.uniform(0.6, 0.95))
+            for reviewer in reviewers:
+                points = {
+                    c["key"]: float(
+                        min(
+                            c["weight"],
+                            round(c["weight"] * (quality + rng.normal(0, 0.05)) * 2) / 2,
+                        )
+                    )
+                    for c in event.criteria
+                }
+                services.review_sheet_save(
+                    actor=reviewer,
+                    event=event,
+                    project=project,
+                    points=points,
+                    comment="现场形象进度良好" if quality > 0.85 else "",
+                )
+                sheets += 1
+        if close:
+            services.site_review_close(actor=None, event=event)
+    return sheets
