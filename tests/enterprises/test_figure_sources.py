@@ -164,3 +164,28 @@ def test_precedence_change_re_resolves(firm: Any, admin_user: Any, city_analyst:
         services.figure_precedence_set(
             actor=city_analyst, field="tax_paid_wan_yuan", order=order, tolerance="0.1"
         )
+
+
+def test_demo_step_adds_sources_without_changing_the_registry(ningjin: Any) -> None:
+    import io
+
+    from chainboard.enterprises.demo_sources import demo_step
+    from chainboard.enterprises.selectors import figure_conflicts
+
+    for i in range(6):
+        firm = EnterpriseFactory(region=ningjin, name=f"示例{i}有限公司")
+        EnterpriseYearFactory(
+            enterprise=firm, year=2025, tax_paid_wan_yuan=D(100 + i), electricity_10k_kwh=D(50)
+        )
+    before = list(EnterpriseYear.objects.values_list("tax_paid_wan_yuan", "electricity_10k_kwh"))
+    out = io.StringIO()
+    demo_step(stdout=out)
+    demo_step(stdout=out)  # idempotent
+    after = list(EnterpriseYear.objects.values_list("tax_paid_wan_yuan", "electricity_10k_kwh"))
+    assert after == before
+    assert FigureValues.objects.count() == 12
+    admin = UserFactory(role="admin", is_superuser=True)
+    assert {c.enterprise.name for c in figure_conflicts(admin)} == {
+        "示例0有限公司",
+        "示例5有限公司",
+    }

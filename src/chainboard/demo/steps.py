@@ -20,6 +20,7 @@ DEMO_STEPS: list[str] = [
     "chainboard.supply.demo.demo_step",
     "chainboard.chiefs.demo.demo_step",
     "chainboard.firmrequests.demo.demo_step",
+    "chainboard.enterprises.demo_sources.demo_step",
 ]
 
 
