@@ -24,6 +24,7 @@ urlpatterns = [
     path("jobs/", include("chainboard.jobs.urls")),
     path("requests/", include("chainboard.firmrequests.urls")),
     path("investment/", include("chainboard.investment.urls")),
+    path("reporting/", include("chainboard.reporting.urls")),
     path("notifications/", include("chainboard.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -367,6 +367,37 @@ TABLE: dict[str, list[tuple[str, Call, dict[str, bool]]]] = {
             row(0, 0, 0, 0, 0, 0, 0),
         ),
     ],
+    "can_open_report_task": [
+        ("填报任务", lambda u, w: scope.can_open_report_task(u), row(1, 1, 1, 1, 1, 0, 0)),
+    ],
+    "can_review_report": [
+        (
+            "the 宁晋 firm's 填报",
+            lambda u, w: scope.can_review_report(u, SimpleNamespace(enterprise=w.firm)),
+            row(1, 1, 1, 1, 1, 0, 0),
+        ),
+        (
+            "a 沙河 firm's 填报",
+            lambda u, w: scope.can_review_report(u, SimpleNamespace(enterprise=w.firm_shahe)),
+            row(1, 1, 1, 0, 0, 0, 0),
+        ),
+    ],
+    "can_fill_report": [
+        (
+            "the 宁晋 firm's 填报",
+            lambda u, w: scope.can_fill_report(
+                u, SimpleNamespace(enterprise=w.firm, enterprise_id=w.firm.pk)
+            ),
+            row(1, 1, 1, 1, 1, 1, 0),
+        ),
+        (
+            "a 沙河 firm's 填报",
+            lambda u, w: scope.can_fill_report(
+                u, SimpleNamespace(enterprise=w.firm_shahe, enterprise_id=w.firm_shahe.pk)
+            ),
+            row(1, 1, 1, 0, 0, 0, 0),
+        ),
+    ],
     "can_edit_routing_rules": [
         ("诉求分办规则", lambda u, w: scope.can_edit_routing_rules(u), row(1, 1, 0, 0, 0, 0, 0)),
     ],

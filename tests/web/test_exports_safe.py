@@ -127,6 +127,22 @@ def _job_download(client: Client, url: str, data: dict[str, Any] | None = None) 
     return response["Location"].rstrip("/") + "/download"
 
 
+def _report_sheet() -> str:
+    """The one-firm 填报 sheet of a task over the hostile-named firms."""
+    from chainboard.reporting import services as reporting
+
+    task = reporting.task_create(
+        actor=User.objects.get(username="admin"),
+        title="2025年度亩均评价数据填报",
+        year=2025,
+        fields=["land_area_mu", "revenue_wan_yuan"],
+        deadline=timezone.localdate(),
+    )
+    entry = task.entries.order_by("pk").first()
+    assert entry is not None
+    return reverse("reporting:template", args=[entry.pk])
+
+
 Endpoint = Callable[[Client, dict[str, Any]], str]
 # url name → (how to build the URL, expect planted text in it)
 ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
@@ -153,6 +169,7 @@ ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
     "imports:errors": (lambda c, d: reverse("imports:errors", args=[_errors_batch(c)]), True),
     "projects:alerts_export": (lambda c, d: reverse("projects:alerts_export"), False),
     "imports:template": (lambda c, d: reverse("imports:template", args=["enterprises"]), False),
+    "reporting:template": (lambda c, d: _report_sheet(), True),
     "projects:export": (lambda c, d: reverse("projects:export"), True),
     "investment:export": (lambda c, d: reverse("investment:export"), True),
     "projects:ranking_csv": (lambda c, d: reverse("projects:ranking_csv"), False),

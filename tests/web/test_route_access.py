@@ -315,6 +315,29 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
         review_photos[side].file.save("x.png", ContentFile(b"\x89PNG\r\n\x1a\n0"), save=False)
         review_photos[side].save()
 
+    # 企业填报: a task of the city (an entry for every firm); the 宁晋 firm's and the 沙河 firm's
+    from chainboard.reporting import services as reporting
+    from chainboard.reporting.models import ReportEntry
+
+    report_task = reporting.task_create(
+        actor=users["analyst"],
+        title="路由测试填报",
+        year=2025,
+        fields=["land_area_mu", "revenue_wan_yuan"],
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+    )
+    report_entries = {
+        side: ReportEntry.objects.get(task=report_task, enterprise=f)
+        for side, f in (("in", firm), ("out", firm_shahe))
+    }
+    shahe_task = reporting.task_create(
+        actor=other,
+        title="沙河路由测试填报",
+        year=2025,
+        fields=["land_area_mu"],
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+    )
+
     own_batches = {role: batch(u) for role, u in users.items()}
     own_jobs = {role: job(u) for role, u in users.items()}
     world = World(users=users)
@@ -344,6 +367,8 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
         "notification": {"in": {role: note(u) for role, u in users.items()}, "out": note(other)},
         "site_review": site_reviews,
         "review_photo": review_photos,
+        "report_task": {"in": report_task, "out": shahe_task},
+        "report_entry": report_entries,
     }
     return world
 
@@ -397,6 +422,8 @@ ARGS: dict[str, Args] = {
     "notification": obj("notification"),
     "site_review": obj("site_review"),
     "review_photo": obj("review_photo"),
+    "report_task": obj("report_task"),
+    "report_entry": obj("report_entry"),
     "kind": const(kind="figures"),
     "weekly": const(fmt="xlsx"),
     "monthly": const(fmt="xlsx"),
@@ -823,6 +850,31 @@ PAGES: dict[str, Route] = {
         post_out=SCOPED_WRITE,
         body={"name": "被篡改的线索", "version": "1"},
     ),
+    # 企业填报: offices open tasks and remind; the firm fills its own entry, officers who see
+    # the firm review it (the firm user's task page sends it to its entry)
+    "reporting:list": Route(ALL),
+    "reporting:new": Route(
+        "200 200 200 200 403 302",
+        post="- - - - 403 302",
+        body={"title": "越权填报", "year": "2025", "deadline": "2099-01-01"},
+    ),
+    "reporting:task": Route(
+        "200 200 200 200 302 302",
+        "report_task",
+        "200 200 404 404 404 302",
+        post="- - - - 403 302",
+        post_out="- - 404 404 404 302",
+        body={"action": "remind"},
+    ),
+    "reporting:entry": Route(
+        ALL,
+        "report_entry",
+        SCOPED,
+        post="- - - - 403 302",
+        post_out=SCOPED_WRITE,
+        body={"action": "accept"},
+    ),
+    "reporting:template": Route(ALL, "report_entry", SCOPED),
     "notifications:list": Route(ALL),
     "notifications:read": Route(
         "405 405 405 405 405 302",

@@ -261,6 +261,22 @@ def firm_request_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     return enterprise_q(user, f"{prefix}enterprise__")
 
 
+def report_entry_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """企业填报 entries a user may see: those of the firms they see (a firm user only its own
+    firm's, a park user the park's firms', a county officer the county's, the city level all)."""
+    return enterprise_q(user, f"{prefix}enterprise__")
+
+
+def report_task_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """填报任务 a user may see: those with an entry of a firm they see, and those they opened."""
+    u = _user(user)
+    if u is None:
+        return NOTHING
+    entry = apps.get_model("reporting", "ReportEntry")
+    task_ids = entry.objects.filter(report_entry_q(u)).values("task_id")
+    return Q(**{f"{prefix}pk__in": task_ids}) | Q(**{f"{prefix}created_by_id": u.pk})
+
+
 # --- 链长制 and 揭榜挂帅 (chainboard.chiefs) ----------------------------------------------------
 
 
@@ -705,6 +721,26 @@ def can_apply_to_call(user: User | AnonymousUser | None, enterprise: Enterprise 
     )
 
 
+def can_open_report_task(user: User | AnonymousUser | None) -> bool:
+    """Open a 填报任务 for the firms of one's scope and remind them: administrators, analysts,
+    county and park officers (firms cannot)."""
+    return can_edit_registry(user)
+
+
+def can_review_report(user: User | AnonymousUser | None, entry: Any) -> bool:
+    """Accept a firm's 填报 into the registry or return it: officers who see the firm."""
+    return can_edit_registry(user) and can_see_enterprise(user, entry.enterprise)
+
+
+def can_fill_report(user: User | AnonymousUser | None, entry: Any) -> bool:
+    """Fill, upload and submit a 填报: the firm's own user, or an officer who reviews it (on the
+    firm's behalf or to correct it)."""
+    u = _user(user)
+    if u is not None and u.role == Role.ENTERPRISE:
+        return bool(u.scope_enterprise_id) and u.scope_enterprise_id == entry.enterprise_id
+    return can_review_report(u, entry)
+
+
 # --- checks services call (OutOfScope → 403) ------------------------------------------------
 
 
@@ -947,3 +983,21 @@ def require_lead_editor(user: User | AnonymousUser | None, lead: Any) -> User:
         region = getattr(lead.region, "name", "")
         raise OutOfScope(f"{region}的招商线索不在您的管辖范围（或不属于您所在链长办的产业链）")
     return u
+
+
+def require_report_office(user: User | AnonymousUser | None) -> User:
+    if not can_open_report_task(user):
+        raise OutOfScope("只有管理员、分析员、县区或园区工作人员可以发起填报任务")
+    return user  # type: ignore[return-value]
+
+
+def require_report_reviewer(user: User | AnonymousUser | None, entry: Any) -> User:
+    if not can_review_report(user, entry):
+        raise OutOfScope("只有管辖该企业的工作人员可以接收或退回填报")
+    return user  # type: ignore[return-value]
+
+
+def require_report_filler(user: User | AnonymousUser | None, entry: Any) -> User:
+    if not can_fill_report(user, entry):
+        raise OutOfScope("只有该企业的企业用户或管辖该企业的工作人员可以填报")
+    return user  # type: ignore[return-value]

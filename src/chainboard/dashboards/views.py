@@ -14,6 +14,7 @@ from chainboard.accounts.scope import can_see_overviews, require_overview_reader
 from chainboard.core.errors import NotFound
 from chainboard.dashboards import charts, selectors
 from chainboard.enterprises.selectors import enterprise_get
+from chainboard.reporting.selectors import open_entries_of as report_entries
 
 #: seconds between two panels of the 大屏, and between two reloads of its data
 ROTATE_SECONDS = 15
@@ -62,5 +63,10 @@ def profile(request: HttpRequest, uscc: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     data = selectors.profile(user=request.user, enterprise=firm)
-    context = {"p": data, "chart": charts.class_trend(data["results"])}
+    context = {
+        "p": data,
+        "chart": charts.class_trend(data["results"]),
+        # not cached with the profile: a 填报 changes state many times a day
+        "report_entries": report_entries(user=request.user, enterprise=firm),
+    }
     return render(request, "dashboards/profile.html", context)

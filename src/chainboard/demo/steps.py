@@ -21,6 +21,7 @@ DEMO_STEPS: list[str] = [
     "chainboard.chiefs.demo.demo_step",
     "chainboard.firmrequests.demo.demo_step",
     "chainboard.enterprises.demo_sources.demo_step",
+    "chainboard.reporting.demo.demo_step",
 ]
 
 

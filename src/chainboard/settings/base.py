@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "chainboard.strategy",
     "chainboard.supply",
     "chainboard.firmrequests",
+    "chainboard.reporting",
     "chainboard.chiefs",
     "chainboard.investment",
     "chainboard.dashboards",
@@ -173,6 +174,10 @@ HEALTH_TASK_WORKER_CHECK = "chainboard.jobs.health.worker_status"
 JOBS_PERIODIC = {
     "chainboard.firmrequests.services.requests_sweep": env.float(
         "CHAINBOARD_REQUESTS_SWEEP_EVERY", default=600.0
+    ),
+    # 企业填报: remind the firms that have not submitted three days before a task's deadline
+    "chainboard.reporting.services.reports_sweep": env.float(
+        "CHAINBOARD_REPORTS_SWEEP_EVERY", default=3600.0
     ),
 }
 
