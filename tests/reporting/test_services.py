@@ -182,6 +182,31 @@ def test_accept_keeps_registry_figures_the_task_did_not_ask_for(world: World) ->
     assert year.energy_tce == Decimal("880") and year.land_area_mu == Decimal("120.5")
 
 
+def test_accept_records_the_firm_source_below_the_departments(world: World) -> None:
+    from chainboard.enterprises.models import FigureValues
+    from chainboard.enterprises.services import figure_values_record
+
+    figure_values_record(
+        actor=world.users["analyst"],
+        enterprise=world.firm,
+        year=2025,
+        values={"tax_paid_wan_yuan": Decimal("1600")},
+        source="tax",
+    )
+    e = entry_of(world.task(), world.firm)
+    e = services.entry_save(
+        actor=world.users["firm"], entry=e, values=GOOD, expected_version=1, submit=True
+    )
+    e = services.entry_accept(actor=world.users["county"], entry=e)
+    firm_row = FigureValues.objects.get(enterprise=world.firm, year=2025, source="firm")
+    assert firm_row.tax_paid_wan_yuan == Decimal("1520") and firm_row.employees == 310
+    year = EnterpriseYear.objects.get(enterprise=world.firm, year=2025)
+    assert year.tax_paid_wan_yuan == Decimal("1600")  # 税务 ranks above the firm
+    assert year.land_area_mu == Decimal("120.5")  # nobody else reported the area
+    note = e.steps.get(kind=StepKind.ACCEPTED).note
+    assert "实缴税金按来源优先级仍取其他部门的数据" in note
+
+
 def test_two_editors_at_once_conflict_not_overwrite(world: World) -> None:
     e = entry_of(world.task(), world.firm)
     read = e.version  # the firm user and the officer open the form
@@ -344,7 +369,7 @@ def test_sweep_reminds_three_days_before_the_deadline_once(world: World) -> None
 def test_warnings(world: World) -> None:
     fields = ["land_area_mu", "revenue_wan_yuan", "tax_paid_wan_yuan"]
     assert warnings(fields, {"land_area_mu": Decimal("80000")})[0].startswith(
-        "用地面积 80000亩 超过"
+        "用地面积 80,000亩 超过"
     )
     assert (
         "实缴税金大于营业收入"

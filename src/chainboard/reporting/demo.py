@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from chainboard.accounts.models import Role, User
-from chainboard.enterprises.models import EnterpriseYear
+from chainboard.accounts.models import DataSource, Role, User
+from chainboard.enterprises.models import EnterpriseYear, FigureValues
 from chainboard.reporting import services
 from chainboard.reporting.figures import DEFAULT_FIELDS
 from chainboard.reporting.models import EntryStatus, EntryStep, ReportEntry, ReportTask, StepKind
@@ -93,6 +93,7 @@ def _load(analyst: User, rng: np.random.Generator) -> dict[str, int]:
     counts = dict.fromkeys(states, 0)
     steps: list[EntryStep] = []
     changed: list[ReportEntry] = []
+    firm_values: list[FigureValues] = []
     for e, draw in zip(entries, draws, strict=True):
         state = EntryStatus.RETURNED if e.enterprise_id in own_firms else states[int(draw)]
         row = figures.get(e.enterprise_id)
@@ -138,6 +139,17 @@ def _load(analyst: User, rng: np.random.Generator) -> dict[str, int]:
                 )
             )
         if state == EntryStatus.ACCEPTED:
+            # the firm's figures as the 企业填报 source (the registry already resolves to them)
+            taken = {f: getattr(e, f) for f in task.fields}
+            firm_values.append(
+                FigureValues(
+                    enterprise_id=e.enterprise_id,
+                    year=YEAR,
+                    source=DataSource.FIRM,
+                    recorded_by=reviewer,
+                    **taken,
+                )
+            )
             e.reviewed_at = submitted + dt.timedelta(days=float(rng.uniform(0.2, 2)))
             steps.append(
                 EntryStep(
@@ -166,4 +178,15 @@ def _load(analyst: User, rng: np.random.Generator) -> dict[str, int]:
         default_change_reason="示例数据",
     )
     EntryStep.objects.bulk_create(steps, batch_size=2000)
+    existing = set(
+        FigureValues.objects.filter(year=YEAR, source=DataSource.FIRM).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    bulk_create_with_history(
+        [v for v in firm_values if v.enterprise_id not in existing],
+        FigureValues,
+        batch_size=2000,
+        default_change_reason="示例数据",
+    )
     return {str(k): v for k, v in counts.items()}

@@ -83,6 +83,14 @@ DEFAULT_FIELDS = (
 )
 
 
+def shown(value: Any) -> str:
+    """A figure as text: thousands separators, no trailing zeros (36,800; 120.5)."""
+    if value is None:
+        return "—"
+    text = f"{Decimal(value):,.4f}".rstrip("0").rstrip(".")
+    return text
+
+
 def figure_for(name: object) -> Figure | None:
     """The figure an indicator cell names (title with unit, label or alias; NFKC, no spaces)."""
     key = canon(name)
@@ -143,12 +151,15 @@ def warnings(
             continue
         if Decimal(value) > fig.plausible_max:
             out.append(
-                f"{fig.label} {value}{fig.unit} 超过常见上限 {fig.plausible_max}{fig.unit}，"
+                f"{fig.label} {shown(value)}{fig.unit} 超过常见上限 {shown(fig.plausible_max)}"
+                f"{fig.unit}，"
                 "请核对单位（万元/元、亩/平方米、万千瓦时/千瓦时）"
             )
         before = (previous or {}).get(name)
         if before and value and (Decimal(value) > 5 * before or Decimal(value) * 5 < before):
-            out.append(f"{fig.label} {value}{fig.unit} 与上年 {before}{fig.unit} 相差五倍以上")
+            out.append(
+                f"{fig.label} {shown(value)}{fig.unit} 与上年 {shown(before)}{fig.unit} 相差五倍以上"
+            )
     revenue = values.get("revenue_wan_yuan")
     for part in ("tax_paid_wan_yuan", "rd_spend_wan_yuan", "value_added_wan_yuan"):
         value = values.get(part)

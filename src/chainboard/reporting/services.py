@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from chainboard.accounts.models import Role, User
+from chainboard.accounts.models import DataSource, Role, User
 from chainboard.accounts.scope import (
     can_place,
     enterprises_visible,
@@ -38,13 +39,13 @@ from chainboard.core.errors import DomainError
 from chainboard.core.history import set_history
 from chainboard.core.locking import lock, merge_edit, save_edit
 from chainboard.enterprises.models import EnterpriseStatus, QualificationKind
-from chainboard.enterprises.services import figures_save
+from chainboard.enterprises.services import figure_values_record
 from chainboard.geo.models import Park, Region
 from chainboard.imports.readers import ImportFileError, read_table
 from chainboard.imports.services import upload_store
 from chainboard.notifications.models import NotificationKind
 from chainboard.notifications.services import Message, notify
-from chainboard.reporting.figures import FIGURES, figure_for, parse_values
+from chainboard.reporting.figures import FIGURES, figure_for, parse_values, shown
 from chainboard.reporting.models import (
     MAX_COMMENT,
     MAX_TITLE,
@@ -111,7 +112,7 @@ def _shown(entry: ReportEntry, names: Iterable[str]) -> str:
     for name in names:
         value = getattr(entry, name)
         fig = FIGURES[name]
-        parts.append(f"{fig.label} {'—' if value is None else value}{fig.unit}")
+        parts.append(f"{fig.label} {shown(value)}{fig.unit}")
     return "；".join(parts)
 
 
@@ -428,33 +429,45 @@ def entry_return(
 
 @transaction.atomic
 def entry_accept(*, actor: Any, entry: ReportEntry, now: dt.datetime | None = None) -> ReportEntry:
-    """接收: 待审核 → 已接收; the figures go into the registry's yearly figures of the task's
-    year (``enterprises.services.figures_save``, history reason “企业填报接收：任务名”)."""
+    """接收: 待审核 → 已接收; the figures are recorded as the 企业填报 source of the firm-year
+    (``enterprises.services.figure_values_record``) and the registry's yearly figures re-resolved
+    by source precedence (history reason “企业填报接收：任务名”): where no department's figure
+    ranks above the firm's, the registry now shows the firm's."""
     user = require_report_reviewer(actor, entry)
     entry = _locked(entry)
     if entry.status != EntryStatus.SUBMITTED:
         raise DomainError(f"只有待审核的填报可以接收（该填报{entry.get_status_display()}）")
     task = entry.task
     data = {f: getattr(entry, f) for f in task.fields}
-    figures_save(
+    year = figure_values_record(
+        actor=user,
         enterprise=entry.enterprise,
         year=task.year,
-        actor=user,
-        data=data,
-        expected_version=None,
+        values=data,
+        source=DataSource.FIRM,
         reason=f"{SOURCE}接收：{task.title}",
     )
+    overruled = [FIGURES[f].label for f in task.fields if not _same(getattr(year, f), data[f])]
     now = now or timezone.now()
     entry.status = EntryStatus.ACCEPTED
     entry.reviewed_at = now
     entry.full_clean()
     save_edit(entry, (), actor=user, reason="接收", also=["status", "reviewed_at"])
-    _step(entry, StepKind.ACCEPTED, user, now, f"已写入{task.year}年企业年度指标")
+    note = f"已作为“{SOURCE}”来源写入{task.year}年企业年度指标"
+    if overruled:
+        note += f"；{'、'.join(overruled)}按来源优先级仍取其他部门的数据"
+    _step(entry, StepKind.ACCEPTED, user, now, note)
     notify(
         users=_firm_users([entry.enterprise_id]).get(entry.enterprise_id, []),
         message=Message(NotificationKind.OTHER, f"填报已接收：{task.title}", "", entry_link(entry)),
     )
     return entry
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    return Decimal(a) == Decimal(b)
 
 
 # --- reminders ---------------------------------------------------------------------------------

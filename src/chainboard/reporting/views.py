@@ -180,6 +180,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def _form_rows(entry: ReportEntry, posted: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
     previous = selectors.previous_figures(entry)
+    registry = selectors.registry_figures(entry)
     rows = []
     for name in entry.task.fields:
         value = getattr(entry, name)
@@ -190,6 +191,7 @@ def _form_rows(entry: ReportEntry, posted: Any, errors: dict[str, str]) -> list[
                 "value": "" if shown is None else shown,
                 "saved": value,
                 "previous": previous.get(name),
+                "registry": registry.get(name),
                 "error": errors.get(name, ""),
             }
         )
@@ -271,7 +273,6 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "task": task,
         "rows": _form_rows(entry, posted, errors),
         "warnings": warnings(list(task.fields), values, selectors.previous_figures(entry)),
-        "registry": selectors.registry_figures(entry),
         "steps": selectors.entry_steps(entry),
         "editable": editable and task.status == "open",
         "can_review": can_review and entry.status == EntryStatus.SUBMITTED,
