@@ -22,6 +22,7 @@ DEMO_STEPS: list[str] = [
     "chainboard.firmrequests.demo.demo_step",
     "chainboard.enterprises.demo_sources.demo_step",
     "chainboard.reporting.demo.demo_step",
+    "chainboard.investment.demo.demo_step",
 ]
 
 
