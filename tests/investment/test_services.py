@@ -292,3 +292,12 @@ def test_not_found_chain(world) -> None:  # type: ignore[no-untyped-def]
         services.lead_create(
             actor=world.users["ningjin"], data=lead_data(world, chain=shahe_chain, node=None)
         )
+
+
+def test_deleting_the_landed_project_moves_the_lead_back_to_signed(world) -> None:  # type: ignore[no-untyped-def]
+    lead = _to_signed(world, make(world))
+    lead = move(world, lead, "landed")
+    Project.objects.filter(pk=lead.project_id).delete()
+    lead.refresh_from_db()
+    assert (lead.stage, lead.project, lead.landed_on) == ("signed", None, None)
+    assert "已删除" in lead.activities.order_by("-pk").first().content

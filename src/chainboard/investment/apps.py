@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 
 
 class InvestmentConfig(AppConfig):
@@ -13,3 +16,12 @@ class InvestmentConfig(AppConfig):
 
         register_importer(LeadImporter)
         register_gap_panel(gap_pipeline)
+        pre_delete.connect(
+            _project_deleted, sender="projects.Project", dispatch_uid="investment_project_deleted"
+        )
+
+
+def _project_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from chainboard.investment.services import leads_project_deleted
+
+    leads_project_deleted(project=instance)

@@ -2,7 +2,8 @@
 every stage (线索, 接洽, 考察/洽谈, 签约, 落地, 失败, 搁置), most aimed at a segment of the chain,
 with visits and talks over the past year; the landed ones become 引进 projects on their
 segment. The city's "引进过亿元项目35个" target then counts those projects only
-(``introduced: true``). Deterministic (seeded); idempotent: does nothing when leads exist.
+(``introduced: true``). Deterministic (seeded); idempotent: does nothing when leads exist (after a demo reset removed the sample projects,
+the sample leads are loaded afresh).
 
 Written through the services (actor None = the system, history reason 示例数据), so every lead
 has its history and timeline like one entered by hand.
@@ -87,8 +88,13 @@ VISITS = [
 
 
 def demo_step(*, stdout: Any) -> None:
-    if Lead.objects.exists():
-        return
+    if (
+        Lead.objects.filter(sample=False).exists()
+        or Lead.objects.filter(sample=True, stage=LeadStage.LANDED).exists()
+    ):
+        return  # real leads, or the sample pipeline is complete
+    # sample leads whose 引进 projects a demo reset removed (moved back to 签约): load afresh
+    Lead.objects.filter(sample=True).delete()
     chains = list(Chain.objects.filter(region_id=CITY).order_by("code"))
     counties = list(
         Region.objects.filter(level="county", path__contains=f"/{CITY}/").order_by("code")

@@ -526,3 +526,32 @@ def leads_bulk_write(
         bulk_update_with_history(
             updates, Lead, fields, default_user=user, default_change_reason=reason
         )
+
+
+def leads_project_deleted(*, project: Project) -> int:
+    """A project a landed lead points to is being deleted (the projects app's delete, or the
+    demo clearing its sample projects): the lead goes back to 签约 with a timeline note, so no
+    lead is 落地 without a project. Connected to ``pre_delete`` of ``Project`` in ``apps.py``
+    (``projects`` sits below and does not know the pipeline). Returns the leads moved back."""
+    today = timezone.localdate()
+    moved = 0
+    for lead in Lead.objects.filter(project=project):
+        before = lead.stage
+        lead.project = None
+        changed = {"project"}
+        if lead.stage == LeadStage.LANDED:
+            lead.stage, lead.landed_on, lead.stage_on = LeadStage.SIGNED, None, today
+            changed |= {"stage", "landed_on", "stage_on"}
+        save_edit(lead, changed, actor=None, reason="落地项目已删除")
+        if before == LeadStage.LANDED:
+            _activity(
+                lead,
+                ActivityKind.STAGE,
+                None,
+                today,
+                f"落地项目「{project.name}」已删除，线索退回签约",
+                from_stage=before,
+                to_stage=LeadStage.SIGNED,
+            )
+            moved += 1
+    return moved
