@@ -91,6 +91,12 @@ def _load(analyst: User, rng: np.random.Generator) -> dict[str, int]:
     states = list(SHARES)
     draws = rng.choice(len(states), size=len(entries), p=list(SHARES.values()))
     counts = dict.fromkeys(states, 0)
+    already = {
+        r.pop("enterprise_id"): r
+        for r in FigureValues.objects.filter(year=YEAR, source=DataSource.FIRM).values(
+            "enterprise_id", *task.fields
+        )
+    }
     steps: list[EntryStep] = []
     changed: list[ReportEntry] = []
     firm_values: list[FigureValues] = []
@@ -106,9 +112,12 @@ def _load(analyst: User, rng: np.random.Generator) -> dict[str, int]:
             continue
         reviewer = reviewers.get(e.enterprise.region_id, analyst)
         submitted = opened + dt.timedelta(days=float(rng.uniform(0.5, 8)))
+        reported = already.get(e.enterprise_id, {})
         for name in task.fields:
             value = getattr(row, name)
-            if value is None or state == EntryStatus.ACCEPTED:
+            if reported.get(name) is not None:  # the firm's own figure (enterprises' demo step)
+                setattr(e, name, reported[name])
+            elif value is None or state == EntryStatus.ACCEPTED:
                 setattr(e, name, value)  # accepted: the registry already holds these figures
             elif name == "employees":
                 setattr(e, name, int(value * rng.uniform(0.97, 1.03)))
@@ -139,7 +148,7 @@ def _load(analyst: User, rng: np.random.Generator) -> dict[str, int]:
                 )
             )
         if state == EntryStatus.ACCEPTED:
-            # the firm's figures as the 企业填报 source (the registry already resolves to them)
+            # the firm's figures as the 企业填报 source (where the firm reported nothing else yet)
             taken = {f: getattr(e, f) for f in task.fields}
             firm_values.append(
                 FigureValues(
@@ -178,13 +187,8 @@ def _load(analyst: User, rng: np.random.Generator) -> dict[str, int]:
         default_change_reason="示例数据",
     )
     EntryStep.objects.bulk_create(steps, batch_size=2000)
-    existing = set(
-        FigureValues.objects.filter(year=YEAR, source=DataSource.FIRM).values_list(
-            "enterprise_id", flat=True
-        )
-    )
     bulk_create_with_history(
-        [v for v in firm_values if v.enterprise_id not in existing],
+        [v for v in firm_values if v.enterprise_id not in already],
         FigureValues,
         batch_size=2000,
         default_change_reason="示例数据",
