@@ -35,9 +35,26 @@ def test_demo_step_fills_the_chief_system(db):  # type: ignore[no-untyped-def]
     assert Chokepoint.objects.filter(status="solved").exists()
     assert Consortium.objects.values("chain").distinct().count() == 3
     assert "揭榜挂帅榜单 3 项" in out.getvalue()
-    n = OrgMember.objects.count()
+    # one work plan of this year per main chain, some tasks overdue; two meetings whose
+    # decisions became plan tasks
+    from chainboard.chiefs import selectors
+    from chainboard.chiefs.models import Decision, Meeting, WorkPlan
+
+    plans = WorkPlan.objects.filter(chain__region_id="130500")
+    assert {p.chain.code for p in plans} == {"wire_cable", "glass", "nev"}
+    for plan in plans:
+        tasks = list(selectors.plan_tasks(plan))
+        assert selectors.plan_progress(tasks).overdue >= 1, plan
+    assert Meeting.objects.count() == 2 and set(Meeting.objects.values_list("kind", flat=True)) == {
+        "chief",
+        "topic",
+    }
+    assert Decision.objects.filter(task__isnull=False).count() == 3
+    assert Decision.objects.filter(task__isnull=True).count() == 2
+    assert "链长会议 2 次" in out.getvalue()
+    n = OrgMember.objects.count(), WorkPlan.objects.count(), Meeting.objects.count()
     demo_step(stdout=io.StringIO())
-    assert OrgMember.objects.count() == n
+    assert (OrgMember.objects.count(), WorkPlan.objects.count(), Meeting.objects.count()) == n
 
 
 def test_demo_pages_render_for_every_role(db):  # type: ignore[no-untyped-def]
@@ -57,6 +74,10 @@ def test_demo_pages_render_for_every_role(db):  # type: ignore[no-untyped-def]
         f"/chains/{cable.pk}/chokepoints/",
         f"/chains/{cable.pk}/chokepoints/{item.pk}/",
         f"/chains/{cable.pk}/consortia/",
+        f"/chains/{cable.pk}/plans/",
+        f"/chains/{cable.pk}/meetings/",
+        *(f"/chains/{cable.pk}/plans/{p.pk}/" for p in cable.work_plans.all()),
+        *(f"/chains/{cable.pk}/meetings/{m.pk}/" for m in cable.meetings.all()),
         "/chains/calls/",
         "/chains/calls/report/",
         *(f"/chains/calls/{c.pk}/" for c in Call.objects.all()),

@@ -7,16 +7,18 @@ from chainboard.chiefs.models import (
     Chokepoint,
     Consortium,
     ConsortiumMember,
+    Decision,
+    Meeting,
     MidtermCheck,
     Milestone,
     OrgMember,
     Review,
+    WorkPlan,
 )
+from chainboard.core.admin import VersionedAdmin
 
 for model in (
     OrgMember,
-    Chokepoint,
-    Call,
     Application,
     Review,
     Milestone,
@@ -25,3 +27,5 @@ for model in (
     ConsortiumMember,
 ):
     admin.site.register(model, SimpleHistoryAdmin)
+for versioned in (Chokepoint, Call, WorkPlan, Meeting, Decision):  # optimistic locking
+    admin.site.register(versioned, VersionedAdmin)

@@ -1,7 +1,9 @@
 """Demo step: the 链长制 of every city chain, 攻关清单 of the main chains, 揭榜挂帅 calls in
-different stages and one 创新联合体 per main chain (after the chains and supply steps).
+different stages, one 创新联合体 per main chain, a 链长 work plan of this year per main chain
+(some tasks overdue) and two meetings whose decisions became plan tasks (after the chains and
+supply steps).
 
-Idempotent: a second run finds the city chains' organisation and returns.
+Idempotent: each part is skipped when its rows are already there.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils import timezone
 from chainboard.accounts.models import User
 from chainboard.chains.models import Chain, ChainNode, EnterpriseNode, LinkState
 from chainboard.chiefs import services
-from chainboard.chiefs.models import Chokepoint, OrgMember
+from chainboard.chiefs.models import Chokepoint, OrgMember, WorkPlan
 from chainboard.enterprises.models import Enterprise
 
 CITY = "130500"
@@ -302,8 +304,15 @@ def _applicant(call: Any, firm: Enterprise | None, **extra: Any) -> Any:
 
 def demo_step(*, stdout: Any) -> None:
     city_chains = list(Chain.objects.filter(region_id=CITY).order_by("name"))
-    if not city_chains or OrgMember.objects.filter(chain__region_id=CITY).exists():
+    if not city_chains:
         return
+    if not OrgMember.objects.filter(chain__region_id=CITY).exists():
+        _chief_system(city_chains, stdout)
+    if not WorkPlan.objects.filter(chain__region_id=CITY).exists():
+        _work_plans_and_meetings(city_chains, stdout)
+
+
+def _chief_system(city_chains: list[Chain], stdout: Any) -> None:
     staff = {name: User.objects.filter(username=name).first() for name in ("analyst", "ningjin")}
     members = sum(_organisation(chain, staff) for chain in city_chains)
     by_code = {c.code: c for c in city_chains}
@@ -449,4 +458,138 @@ def demo_step(*, stdout: Any) -> None:
     stdout.write(
         f"chiefs: 链长制成员 {members} 个，攻关清单 {sum(len(v) for v in items.values())} 项，"
         f"揭榜挂帅榜单 {calls} 项，创新联合体 {consortia} 个\n"
+    )
+
+
+#: main chain → this year's plan tasks: (task, owner, days from today to the deadline, % done)
+PLAN_TASKS: dict[str, list[tuple[str, str, int, int]]] = {
+    "wire_cable": [
+        ("梳理电线电缆产业链图谱，更新“四张清单”", "市工业和信息化局", -120, 100),
+        ("引进绝缘与护套材料项目1个（补链）", "市商务局", -25, 60),
+        ("推动3家电缆企业建设智能工厂或数字化车间", "市工业和信息化局", -10, 45),
+        ("组织链主企业与本地配套企业产需对接会2场", "宁晋县工业和信息化局", 45, 50),
+        ("新增高新技术企业5家", "市科学技术局", 150, 20),
+    ],
+    "glass": [
+        ("沙河玻璃产能置换项目手续办结", "市发展和改革委员会", -40, 70),
+        ("超白光伏玻璃深加工项目开工", "沙河市工业和信息化局", -5, 90),
+        ("建设玻璃行业工业设计中心1家", "市工业和信息化局", 90, 30),
+        ("玻璃企业绿色工厂创建4家", "市工业和信息化局", 200, 10),
+    ],
+    "nev": [
+        ("新能源汽车零部件招商签约项目3个", "市商务局", -60, 67),
+        ("电池包与电池管理系统本地配套率提高到30%", "威县工业和信息化局", 120, 40),
+        ("车规级芯片验证平台建成", "市科学技术局", -15, 100),
+        ("举办京津冀新能源汽车产业链对接活动", "市商务局", 30, 0),
+    ],
+}
+
+
+def _work_plans_and_meetings(city_chains: list[Chain], stdout: Any) -> None:
+    today = timezone.localdate()
+    by_code = {c.code: c for c in city_chains}
+    plans: dict[str, WorkPlan] = {}
+    tasks = 0
+    for code, rows in PLAN_TASKS.items():
+        chain = by_code.get(code)
+        if chain is None:
+            continue
+        plan = services.work_plan_save(
+            chain=chain,
+            actor=None,
+            data={
+                "year": today.year,
+                "goals": "延链补链强链：补齐关键环节，提升本地配套率，培育链主企业和专精特新企业",
+            },
+        )
+        plans[code] = plan
+        for name, owner, days, done in rows:
+            services.plan_task_save(
+                plan=plan,
+                actor=None,
+                data={
+                    "name": name,
+                    "owner_department": owner,
+                    "due_on": today + dt.timedelta(days=days),
+                    "percent_complete": done,
+                    "evidence": "已完成，见链长办台账" if done == 100 else "",
+                },
+            )
+            tasks += 1
+    analyst = User.objects.filter(username="analyst").first()
+    meetings = 0
+    for code, kind, days, title, agenda, decisions in (
+        (
+            "wire_cable",
+            "chief",
+            -45,
+            "电线电缆产业链链长会议（第二季度）",
+            "一、链条发展情况和工作计划进展\n二、500kV绝缘料揭榜挂帅进展\n三、需协调解决的问题",
+            [
+                (
+                    "协调宁晋县新增工业用地200亩，保障绝缘材料项目落地",
+                    "市自然资源和规划局",
+                    30,
+                    True,
+                ),
+                (
+                    "链主企业牵头梳理本地可配套产品清单，年底前本地采购比例提高5个百分点",
+                    "宁晋县工业和信息化局",
+                    120,
+                    True,
+                ),
+                ("研究设立电线电缆产业链专项基金", "市发展和改革委员会", None, False),
+            ],
+        ),
+        (
+            "glass",
+            "topic",
+            -12,
+            "光伏玻璃镀膜液国产化专题会",
+            "一、镀膜液国产化攻关方案\n二、揭榜挂帅榜单编制",
+            [
+                ("年内编制光伏玻璃镀膜液揭榜挂帅榜单", "市科学技术局", 60, True),
+                ("组织沙河玻璃企业与高校开展联合试验", "沙河市工业和信息化局", 90, False),
+            ],
+        ),
+    ):
+        chain = by_code.get(code)
+        if chain is None or code not in plans:
+            continue
+        officials = list(
+            OrgMember.objects.filter(
+                chain=chain, kind__in=("general_chief", "chief", "department")
+            )[:4]
+        )
+        meeting = services.meeting_save(
+            chain=chain,
+            actor=None,
+            data={
+                "kind": kind,
+                "held_on": today + dt.timedelta(days=days),
+                "title": title,
+                "place": "市政府第一会议室",
+                "chaired_by": officials[1].name if len(officials) > 1 else "",
+                "agenda": agenda,
+                "other_attendees": "链主企业、行业协会代表",
+            },
+            attendees=[analyst] if analyst is not None else [],
+            officials=officials,
+        )
+        for text, owner, due_days, to_task in decisions:
+            d = services.decision_save(
+                meeting=meeting,
+                actor=None,
+                data={
+                    "text": text,
+                    "owner_department": owner,
+                    "due_on": today + dt.timedelta(days=due_days) if due_days is not None else None,
+                },
+            )
+            if to_task:
+                services.decision_to_task(decision=d, actor=None)
+                tasks += 1
+        meetings += 1
+    stdout.write(
+        f"chiefs: 链长工作计划 {len(plans)} 项（任务 {tasks} 项），链长会议 {meetings} 次\n"
     )

@@ -1,4 +1,6 @@
-"""链长制 organisation, 关键核心技术攻关清单 (卡脖子), 揭榜挂帅 calls and 创新联合体 of a chain.
+"""链长制 organisation, 关键核心技术攻关清单 (卡脖子), 揭榜挂帅 calls, 创新联合体, the 链长's
+annual work plans 工作计划 (their tasks are ``projects.Task`` rows linked back by a generic
+``source``) and 链长会议 with their decisions 会议决定 (each may become a task of the plan).
 
 Money is 万元 (Decimal). Every model keeps its history (django-simple-history); services write it
 with the actor and a reason (docs/chains.md, "链长制与揭榜挂帅").
@@ -7,15 +9,18 @@ with the actor and a reason (docs/chains.md, "链长制与揭榜挂帅").
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from chainboard.chains.models import Chain, ChainNode
+from chainboard.core.locking import Versioned
 from chainboard.core.models import BaseModel
 from chainboard.enterprises.models import Enterprise
 from chainboard.geo.models import Region
+from chainboard.projects.models import Task
 
 
 class OrgKind(models.TextChoices):
@@ -113,7 +118,7 @@ class ChokepointStatus(models.TextChoices):
     SOLVED = "solved", "已突破"
 
 
-class Chokepoint(BaseModel):
+class Chokepoint(Versioned, BaseModel):
     """An item of the chain's 关键核心技术攻关清单 (卡脖子 technology), tied to its segments."""
 
     chain = models.ForeignKey(
@@ -175,7 +180,7 @@ class CallStage(models.TextChoices):
     FAILED = "failed", "验收未通过"
 
 
-class Call(BaseModel):
+class Call(Versioned, BaseModel):
     """A 揭榜挂帅 call (榜单) built from a list item: goal, indicators, budget, period, eligibility.
 
     Stages: 草稿 → 已发布 → 专家评审 → 已挂帅 → 已验收/验收未通过; each transition is one
@@ -465,3 +470,105 @@ class ConsortiumMember(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkPlan(Versioned, BaseModel):
+    """A chain's annual work plan 链长年度工作计划: goals and tasks with owners, deadlines and
+    progress. The tasks are ``projects.Task`` rows whose ``source`` is this plan (programme
+    「<链名><年>年工作计划」), so they also appear on the 任务 page."""
+
+    chain = models.ForeignKey(
+        Chain, models.CASCADE, related_name="work_plans", verbose_name="产业链"
+    )
+    year = models.PositiveSmallIntegerField(
+        "年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField("计划名称", max_length=150)
+    goals = models.TextField("年度目标", blank=True)
+    tasks = GenericRelation(Task, content_type_field="source_type", object_id_field="source_id")
+    history = HistoricalRecords(verbose_name="工作计划变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "链长工作计划"
+        ordering = ["chain_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "year"],
+                name="work_plan_once_per_year",
+                violation_error_message="该产业链这一年度已有工作计划",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="work_plan_year_range",
+                violation_error_message="年度应在 2000–2100 之间",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def programme(self) -> str:
+        """The tasks' 所属行动 on the 任务 page."""
+        return f"{self.chain.name}{self.year}年工作计划"
+
+
+class MeetingKind(models.TextChoices):
+    CHIEF = "chief", "链长会议"
+    TOPIC = "topic", "专题会"
+
+
+class Meeting(Versioned, BaseModel):
+    """A 链长会议 or 专题会 of a chain: date, attendees (platform users and named officials of
+    the chain's organisation, others as text), agenda and its decisions."""
+
+    chain = models.ForeignKey(Chain, models.CASCADE, related_name="meetings", verbose_name="产业链")
+    kind = models.CharField("会议类型", max_length=16, choices=MeetingKind.choices)
+    held_on = models.DateField("会议日期")
+    title = models.CharField("会议名称", max_length=150)
+    place = models.CharField("地点", max_length=100, blank=True)
+    chaired_by = models.CharField("主持人", max_length=50, blank=True)
+    agenda = models.TextField("议程")
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="参会用户"
+    )
+    officials = models.ManyToManyField(
+        OrgMember, blank=True, related_name="meetings", verbose_name="参会链长制成员"
+    )
+    other_attendees = models.TextField("其他参会人员", blank=True)
+    history = HistoricalRecords(verbose_name="链长会议变更记录", m2m_fields=[attendees, officials])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "链长会议"
+        ordering = ["chain_id", "-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class Decision(Versioned, BaseModel):
+    """A decision 会议决定 of a meeting; it may become a task of the chain's work plan
+    (``task``), whose progress the meeting page shows."""
+
+    meeting = models.ForeignKey(
+        Meeting, models.CASCADE, related_name="decisions", verbose_name="会议"
+    )
+    text = models.TextField("决定事项")
+    owner_department = models.CharField("责任单位", max_length=100, blank=True)
+    due_on = models.DateField("完成时限", null=True, blank=True)
+    task = models.OneToOneField(
+        Task,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decision",
+        verbose_name="工作计划任务",
+    )
+    history = HistoricalRecords(verbose_name="会议决定变更记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议决定"
+        ordering = ["meeting_id", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -33,9 +33,12 @@ from chainboard.chiefs.models import (
     ChokepointStatus,
     Consortium,
     ConsortiumMember,
+    Decision,
+    Meeting,
     Milestone,
     OrgKind,
     OrgMember,
+    WorkPlan,
 )
 from chainboard.core.errors import NotFound
 from chainboard.enterprises.models import Enterprise
@@ -202,6 +205,96 @@ def firm_label(user: AnyUser, enterprise: Enterprise | None, name: str) -> str:
     return "（辖区外企业）"
 
 
+# --- 链长工作计划 and 链长会议 ----------------------------------------------------------------
+# Plans and meetings are the chain's (city level): whoever sees the chain reads them.
+
+
+def plan_content_type() -> Any:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(WorkPlan)
+
+
+def work_plans(*, user: AnyUser, chain: Chain) -> QuerySet[WorkPlan]:
+    return WorkPlan.objects.filter(chain_q(user, "chain__"), chain=chain).order_by("-year")
+
+
+def work_plan_get(*, user: AnyUser, chain: Chain, pk: int) -> WorkPlan:
+    plan = work_plans(user=user, chain=chain).select_related("chain__region").filter(pk=pk).first()
+    if plan is None:
+        raise NotFound("工作计划不存在")
+    return plan
+
+
+def plan_tasks(plan: WorkPlan) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(source_type=plan_content_type(), source_id=plan.pk)
+        .select_related("decision__meeting")
+        .order_by("due_on", "pk")
+    )
+
+
+def plan_task_get(*, plan: WorkPlan, pk: int) -> Task:
+    task = plan_tasks(plan).filter(pk=pk).first()
+    if task is None:
+        raise NotFound("任务不存在")
+    return task
+
+
+def chain_task_get(*, user: AnyUser, chain: Chain, pk: int) -> tuple[WorkPlan, Task]:
+    """A task of one of the chain's work plans, with its plan."""
+    plans = {p.pk: p for p in work_plans(user=user, chain=chain).select_related("chain__region")}
+    task = Task.objects.filter(
+        source_type=plan_content_type(), source_id__in=list(plans), pk=pk
+    ).first()
+    if task is None or task.source_id is None:
+        raise NotFound("任务不存在")
+    return plans[task.source_id], task
+
+
+@dataclass
+class PlanProgress:
+    tasks: int = 0
+    done: int = 0
+    overdue: int = 0
+    average: float = 0.0
+
+
+def plan_progress(tasks: list[Task]) -> PlanProgress:
+    today = timezone.localdate()
+    out = PlanProgress(tasks=len(tasks))
+    out.done = sum(t.percent_complete >= 100 for t in tasks)
+    out.overdue = sum(t.is_overdue(today) for t in tasks)
+    out.average = sum(t.percent_complete for t in tasks) / len(tasks) if tasks else 0.0
+    return out
+
+
+def meetings(*, user: AnyUser, chain: Chain) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(chain_q(user, "chain__"), chain=chain)
+        .prefetch_related("attendees", "officials")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def meeting_get(*, user: AnyUser, chain: Chain, pk: int) -> Meeting:
+    meeting = meetings(user=user, chain=chain).select_related("chain__region").filter(pk=pk).first()
+    if meeting is None:
+        raise NotFound("会议不存在")
+    return meeting
+
+
+def decisions(meeting: Meeting) -> list[Decision]:
+    return list(meeting.decisions.select_related("task").order_by("pk"))
+
+
+def decision_get(*, meeting: Meeting, pk: int) -> Decision:
+    d = meeting.decisions.filter(pk=pk).first()
+    if d is None:
+        raise NotFound("会议决定不存在")
+    return d
+
+
 # --- reports ---------------------------------------------------------------------------------
 
 
@@ -280,18 +373,37 @@ def report(*, user: AnyUser, chain: Chain | None = None) -> Report:
 
 
 def overdue_tasks(*, user: AnyUser, chain: Chain) -> QuerySet[Task]:
-    """Tasks named after the chain (its name in the task or its programme) past their due date."""
+    """Open tasks past their due date: those of the chain's work plans, and (older data) tasks
+    named after the chain (its name in the task or its programme) that the user sees."""
     today = timezone.localdate()
+    plans = list(WorkPlan.objects.filter(chain=chain).values_list("pk", flat=True))
+    of_plans = Q(source_type=plan_content_type(), source_id__in=plans)
+    named = region_or_above_q(user) & (
+        Q(name__contains=chain.name) | Q(programme__contains=chain.name)
+    )
     return Task.objects.filter(
-        region_or_above_q(user),
-        Q(name__contains=chain.name) | Q(programme__contains=chain.name),
-        due_on__lt=today,
-        percent_complete__lt=100,
-    ).order_by("due_on")
+        of_plans | named, due_on__lt=today, percent_complete__lt=100
+    ).order_by("due_on", "pk")
+
+
+def last_meeting(*, user: AnyUser, chain: Chain) -> Meeting | None:
+    """The chain's latest meeting held (today or before)."""
+    return (
+        meetings(user=user, chain=chain)
+        .filter(held_on__lte=timezone.localdate())
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+
+
+def open_decisions(meeting: Meeting) -> list[Decision]:
+    """The meeting's decisions not yet done: no task yet, or its task below 100%."""
+    return [d for d in decisions(meeting) if d.task is None or d.task.percent_complete < 100]
 
 
 def brief_sections(user: Any, chain: Chain) -> list[BriefSection]:
-    """The chiefs part of the chain's one-page brief: 攻关清单, 揭榜挂帅 calls, overdue tasks."""
+    """The chiefs part of the chain's one-page brief: 攻关清单, 揭榜挂帅 calls, overdue tasks
+    (of the work plans), the last meeting's open decisions."""
     risks = node_risks(user=user, chain=chain)
     items = BriefSection(
         "关键核心技术攻关清单（卡脖子）",
@@ -326,6 +438,27 @@ def brief_sections(user: Any, chain: Chain) -> list[BriefSection]:
             ]
         )
     tasks = BriefSection("逾期任务", ["任务", "责任单位", "完成时限", "进度"])
-    for t in overdue_tasks(user=user, chain=chain)[:10]:
+    overdue = overdue_tasks(user=user, chain=chain)
+    for t in overdue[:10]:
         tasks.rows.append([t.name, t.owner_department, t.due_on, f"{t.percent_complete}%"])
-    return [items, calls, tasks]
+    if (n := overdue.count()) > 10:
+        tasks.note = f"共 {n} 项逾期，另 {n - 10} 项见工作计划页面。"
+    sections = [items, calls, tasks]
+    meeting = last_meeting(user=user, chain=chain)
+    if meeting is not None:
+        title = (
+            f"上次{meeting.get_kind_display()}（{meeting.held_on}「{meeting.title}」）未落实的决定"
+        )
+        open_ = BriefSection(title, ["决定事项", "责任单位", "完成时限", "进度"])
+        for d in open_decisions(meeting):
+            dt_ = d.task
+            open_.rows.append(
+                [
+                    d.text,
+                    dt_.owner_department if dt_ else d.owner_department or "—",
+                    (dt_.due_on if dt_ else d.due_on) or "—",
+                    f"{dt_.percent_complete}%" if dt_ else "未列入工作计划",
+                ]
+            )
+        sections.append(open_)
+    return sections

@@ -34,15 +34,20 @@ from chainboard.chiefs.models import (
     ChokepointStatus,
     Consortium,
     ConsortiumMember,
+    Decision,
+    Meeting,
     MidtermCheck,
     Milestone,
     OrgKind,
     OrgMember,
     Review,
+    WorkPlan,
 )
 from chainboard.core.errors import DomainError
 from chainboard.core.history import set_history
+from chainboard.core.locking import Versioned, lock, merge_edit, save_edit
 from chainboard.enterprises.models import Enterprise
+from chainboard.projects.models import Task
 
 M = TypeVar("M", bound=models.Model)
 
@@ -68,8 +73,8 @@ CALL_FIELDS = (
 )
 
 
-def _save(obj: M, actor: User | None, reason: str, exclude: Sequence[str] = ()) -> M:
-    """Validate (model rules, named constraints) and save with ``actor`` and ``reason``."""
+def _validate(obj: models.Model, exclude: Sequence[str] = ()) -> None:
+    """Model rules and named constraints; a failure is a ``DomainError`` naming the fields."""
     try:
         obj.full_clean(exclude=list(exclude))
     except ValidationError as exc:
@@ -81,9 +86,54 @@ def _save(obj: M, actor: User | None, reason: str, exclude: Sequence[str] = ()) 
         labels = {f.name: str(f.verbose_name) for f in obj._meta.fields}
         text = [f"{labels[k]}：{v}" if k in labels else v for k, v in fields.items()]
         raise DomainError("；".join(text or exc.messages), fields=fields) from exc
+
+
+def _save(obj: M, actor: User | None, reason: str, exclude: Sequence[str] = ()) -> M:
+    """Validate (model rules, named constraints) and save with ``actor`` and ``reason``; a
+    whole-row save of an edited ``Versioned`` row (a stage step) bumps its stored version, so an
+    editor who opened the row before is merged against it (``core.locking``)."""
+    _validate(obj, exclude)
+    if isinstance(obj, Versioned) and obj.pk is not None and not obj._state.adding:
+        stored = type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True)
+        obj.version = (stored.first() or 0) + 1
     set_history(obj, actor, reason)
     obj.save()
     return obj
+
+
+def _typed(model: type[models.Model], data: Mapping[str, Any]) -> dict[str, Any]:
+    """Form/API values as the model stores them ("0.9" → Decimal), so an unchanged value is
+    not counted as an edit by the merge."""
+    out: dict[str, Any] = {}
+    for name, value in data.items():
+        field = model._meta.get_field(name)
+        try:
+            out[name] = field.to_python(value)  # type: ignore[union-attr]
+        except ValidationError as exc:
+            label = str(getattr(field, "verbose_name", name))
+            raise DomainError(
+                f"{label}：{'；'.join(exc.messages)}", fields={name: "格式不正确"}
+            ) from exc
+    return out
+
+
+def _edit(
+    obj: Any,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    label: str,
+    *,
+    actor: User | None,
+    reason: str,
+    force: bool = False,
+) -> set[str]:
+    """Merge ``data`` into the locked ``obj`` against ``expected_version`` (``core.locking``),
+    validate, save only the changed columns (``force``: bump the version even if none)."""
+    changed = merge_edit(obj, _typed(type(obj), data), expected_version, label)
+    if changed or force:
+        _validate(obj)
+        save_edit(obj, changed, actor=actor, reason=reason)
+    return changed
 
 
 def _editor(actor: User | None, chain: Chain) -> None:
@@ -170,19 +220,46 @@ def chokepoint_save(
     nodes: Sequence[ChainNode],
     needing_firms: Sequence[Enterprise] = (),
     chokepoint: Chokepoint | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
 ) -> Chokepoint:
-    """Add or change an item of the chain's 关键核心技术攻关清单 (segments of this chain only)."""
+    """Add or change an item of the chain's 关键核心技术攻关清单 (segments of this chain only).
+
+    A change names the version the editor read (``expected_version``; forms and the API pass
+    ``posted_version``/``stated_version``, ``None`` only for server paths): fields someone else
+    changed meanwhile are merged, a field both changed is an ``EditConflict`` (nothing written).
+    Segments and firms are replaced only when they differ (no empty history rows)."""
     _editor(actor, chain)
     if chokepoint is not None and chokepoint.chain_id != chain.pk:
         raise DomainError("该清单条目不属于这条产业链")
     nodes = _chain_nodes(chain, nodes)
-    item = chokepoint or Chokepoint(chain=chain)
-    for name in CHOKEPOINT_FIELDS:
-        if name in data:
-            setattr(item, name, data[name])
-    _save(item, actor, "新增攻关清单条目" if item.pk is None else "修改攻关清单条目")
-    item.nodes.set(nodes)
-    item.needing_firms.set(needing_firms)
+    values = {name: data[name] for name in CHOKEPOINT_FIELDS if name in data}
+    if chokepoint is None:
+        item = Chokepoint(chain=chain, **_typed(Chokepoint, values))
+        _save(item, actor, reason or "新增攻关清单条目")
+        item.nodes.set(nodes)
+        item.needing_firms.set(needing_firms)
+        return item
+    item = lock(Chokepoint, chokepoint.pk)
+    new_nodes = {n.pk for n in nodes} != set(item.nodes.values_list("pk", flat=True))
+    new_firms = {f.pk for f in needing_firms} != set(
+        item.needing_firms.values_list("pk", flat=True)
+    )
+    _edit(
+        item,
+        values,
+        expected_version,
+        f"攻关清单条目「{item.technology}」",
+        actor=actor,
+        reason=reason or "修改攻关清单条目",
+        force=new_nodes or new_firms,
+    )
+    if new_nodes:
+        set_history(item, actor, reason or "修改攻关清单条目")
+        item.nodes.set(nodes)
+    if new_firms:
+        set_history(item, actor, reason or "修改攻关清单条目")
+        item.needing_firms.set(needing_firms)
     return item
 
 
@@ -205,20 +282,25 @@ def call_save(
     actor: User | None,
     data: Mapping[str, Any],
     call: Call | None = None,
+    expected_version: int | None = None,
 ) -> Call:
-    """Draft a 榜单 from a list item, or change a draft (a published call is not edited)."""
+    """Draft a 榜单 from a list item, or change a draft (a published call is not edited); a
+    change names the version the editor read (merged, or ``EditConflict``)."""
     chain = chokepoint.chain
     _editor(actor, chain)
-    if call is not None:
-        call = Call.objects.select_for_update().get(pk=call.pk)
-        _stage(call, [CallStage.DRAFT], "修改（已发布的榜单不能修改）")
-    call = call or Call(chain=chain, chokepoint=chokepoint)
-    for name in CALL_FIELDS:
-        if name in data:
-            setattr(call, name, data[name])
-    call.indicators = _indicators(call.indicators)
-    call.budget_wan_yuan = _money(call.budget_wan_yuan, "榜单金额")
-    return _save(call, actor, "编制榜单" if call.pk is None else "修改榜单")
+    values = {name: data[name] for name in CALL_FIELDS if name in data}
+    if "indicators" in values:
+        values["indicators"] = _indicators(values["indicators"])
+    if "budget_wan_yuan" in values:
+        values["budget_wan_yuan"] = _money(values["budget_wan_yuan"], "榜单金额")
+    if call is None:
+        new = Call(chain=chain, chokepoint=chokepoint, **_typed(Call, values))
+        new.indicators = _indicators(new.indicators)
+        return _save(new, actor, "编制榜单")
+    call = lock(Call, call.pk)
+    _stage(call, [CallStage.DRAFT], "修改（已发布的榜单不能修改）")
+    _edit(call, values, expected_version, f"榜单「{call.title}」", actor=actor, reason="修改榜单")
+    return call
 
 
 @transaction.atomic
@@ -531,3 +613,258 @@ def consortium_member_add(
         role=role.strip(),
     )
     return _save(member, actor, "加入创新联合体")
+
+
+# --- 链长工作计划 and 链长会议 ------------------------------------------------------------------
+
+TASK_FIELDS = ("name", "owner_department", "due_on", "percent_complete", "evidence")
+MEETING_FIELDS = ("kind", "held_on", "title", "place", "chaired_by", "agenda", "other_attendees")
+DECISION_FIELDS = ("text", "owner_department", "due_on")
+
+
+@transaction.atomic
+def work_plan_save(
+    *,
+    chain: Chain,
+    actor: User | None,
+    data: Mapping[str, Any],
+    plan: WorkPlan | None = None,
+    expected_version: int | None = None,
+) -> WorkPlan:
+    """Create the chain's work plan of a year (``title``, ``goals``; one per year) or change it
+    (``expected_version``: merged, or ``EditConflict``)."""
+    _editor(actor, chain)
+    if plan is None:
+        year = data.get("year")
+        if not isinstance(year, int):
+            raise DomainError("请填写年度", fields={"year": "必填"})
+        new = WorkPlan(
+            chain=chain,
+            year=year,
+            title=str(data.get("title") or f"{chain.name}{year}年链长工作计划").strip(),
+            goals=str(data.get("goals") or "").strip(),
+        )
+        return _save(new, actor, "制定工作计划")
+    if plan.chain_id != chain.pk:
+        raise DomainError("该工作计划不属于这条产业链")
+    plan = lock(WorkPlan, plan.pk)
+    values = {k: str(data[k]).strip() for k in ("title", "goals") if k in data}
+    _edit(
+        plan,
+        values,
+        expected_version,
+        f"工作计划「{plan.title}」",
+        actor=actor,
+        reason="修改工作计划",
+    )
+    return plan
+
+
+def _task_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    values = {k: data[k] for k in TASK_FIELDS if k in data}
+    for k in ("name", "owner_department", "evidence"):
+        if k in values:
+            values[k] = str(values[k] or "").strip()
+    if "name" in values and not values["name"]:
+        raise DomainError("请填写任务", fields={"name": "必填"})
+    if "owner_department" in values and not values["owner_department"]:
+        raise DomainError("请填写责任单位", fields={"owner_department": "必填"})
+    if "percent_complete" in values:
+        p = values["percent_complete"]
+        if p is None or p == "":
+            values["percent_complete"] = 0
+        elif isinstance(p, bool) or not str(p).isdigit() or not 0 <= int(p) <= 100:
+            raise DomainError(
+                f"完成进度应为 0–100 的整数：{p}", fields={"percent_complete": "0–100"}
+            )
+        else:
+            values["percent_complete"] = int(p)
+    return values
+
+
+def _plan_of(task: Task) -> WorkPlan | None:
+    from django.contrib.contenttypes.models import ContentType
+
+    if (
+        task.source_id is None
+        or task.source_type_id != ContentType.objects.get_for_model(WorkPlan).pk
+    ):
+        return None
+    return WorkPlan.objects.select_related("chain__region").filter(pk=task.source_id).first()
+
+
+@transaction.atomic
+def plan_task_save(
+    *,
+    plan: WorkPlan,
+    actor: User | None,
+    data: Mapping[str, Any],
+    task: Task | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> Task:
+    """Add a task to the work plan (a ``projects.Task`` whose ``source`` is the plan, in the
+    chain's region, programme 「<链名><年>年工作计划」) or change one: name, owner, deadline,
+    progress 0–100 and evidence. A change is merged against ``expected_version``."""
+    _editor(actor, plan.chain)
+    values = _task_values(data)
+    if task is None:
+        for k in ("name", "owner_department", "due_on"):
+            if not values.get(k):
+                label = str(getattr(Task._meta.get_field(k), "verbose_name", k))
+                raise DomainError(f"请填写{label}", fields={k: "必填"})
+        new = Task(
+            programme=plan.programme,
+            region=plan.chain.region,
+            source=plan,
+            **_typed(Task, values),
+        )
+        return _save(new, actor, reason or f"列入{plan.programme}")
+    owner = _plan_of(task)
+    if owner is None or owner.pk != plan.pk:
+        raise DomainError("该任务不属于这项工作计划")
+    task = lock(Task, task.pk)
+    _edit(
+        task,
+        values,
+        expected_version,
+        f"任务「{task.name}」",
+        actor=actor,
+        reason=reason or "修改工作计划任务",
+    )
+    return task
+
+
+def _meeting_people(
+    chain: Chain, attendees: Sequence[User], officials: Sequence[OrgMember]
+) -> tuple[list[User], list[OrgMember]]:
+    for m in officials:
+        if m.chain_id != chain.pk:
+            raise DomainError(
+                f"{m.name} 不是{chain.name}的链长制成员", fields={"officials": "不属于该产业链"}
+            )
+    return list(attendees), list(officials)
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    chain: Chain,
+    actor: User | None,
+    data: Mapping[str, Any],
+    attendees: Sequence[User] = (),
+    officials: Sequence[OrgMember] = (),
+    meeting: Meeting | None = None,
+    expected_version: int | None = None,
+) -> Meeting:
+    """Record a 链长会议 / 专题会 (date, kind, title, agenda, who attended: platform users, named
+    members of the chain's 链长制, others as text) or change one (merged against
+    ``expected_version``; the attendee lists are replaced when they differ)."""
+    _editor(actor, chain)
+    attendees, officials = _meeting_people(chain, attendees, officials)
+    values = {k: data[k] for k in MEETING_FIELDS if k in data}
+    for k in ("title", "place", "chaired_by", "agenda", "other_attendees"):
+        if k in values:
+            values[k] = str(values[k] or "").strip()
+    if meeting is None:
+        new = Meeting(chain=chain, **_typed(Meeting, values))
+        _save(new, actor, "记录链长会议")
+        if attendees:
+            new.attendees.set(attendees)
+        if officials:
+            new.officials.set(officials)
+        return new
+    if meeting.chain_id != chain.pk:
+        raise DomainError("该会议不属于这条产业链")
+    meeting = lock(Meeting, meeting.pk)
+    new_users = {u.pk for u in attendees} != set(meeting.attendees.values_list("pk", flat=True))
+    new_officials = {m.pk for m in officials} != set(meeting.officials.values_list("pk", flat=True))
+    _edit(
+        meeting,
+        values,
+        expected_version,
+        f"会议「{meeting.title}」",
+        actor=actor,
+        reason="修改会议记录",
+        force=new_users or new_officials,
+    )
+    if new_users:
+        set_history(meeting, actor, "修改参会人员")
+        meeting.attendees.set(attendees)
+    if new_officials:
+        set_history(meeting, actor, "修改参会人员")
+        meeting.officials.set(officials)
+    return meeting
+
+
+@transaction.atomic
+def decision_save(
+    *,
+    meeting: Meeting,
+    actor: User | None,
+    data: Mapping[str, Any],
+    decision: Decision | None = None,
+    expected_version: int | None = None,
+) -> Decision:
+    """Add a decision 会议决定 to the meeting (text, owner, deadline) or change one."""
+    _editor(actor, meeting.chain)
+    values = {k: data[k] for k in DECISION_FIELDS if k in data}
+    for k in ("text", "owner_department"):
+        if k in values:
+            values[k] = str(values[k] or "").strip()
+    if decision is None:
+        if not values.get("text"):
+            raise DomainError("请填写决定事项", fields={"text": "必填"})
+        return _save(Decision(meeting=meeting, **_typed(Decision, values)), actor, "记录会议决定")
+    if decision.meeting_id != meeting.pk:
+        raise DomainError("该决定不属于这次会议")
+    decision = lock(Decision, decision.pk)
+    _edit(decision, values, expected_version, "会议决定", actor=actor, reason="修改会议决定")
+    return decision
+
+
+@transaction.atomic
+def decision_to_task(
+    *,
+    decision: Decision,
+    actor: User | None,
+    owner_department: str = "",
+    due_on: dt.date | None = None,
+    name: str = "",
+) -> Task:
+    """One step: the decision becomes a task of the chain's work plan of the meeting's year
+    (the plan is created if that year has none), with its owner and deadline (the decision's
+    own unless given; it may fall in a later year); the decision keeps the link and shows the
+    task's progress."""
+    meeting = decision.meeting
+    chain = meeting.chain
+    _editor(actor, chain)
+    decision = lock(Decision, decision.pk)
+    if decision.task_id is not None:
+        raise DomainError("该决定已列入工作计划", fields={"task": "已列入"})
+    owner = (owner_department or decision.owner_department).strip()
+    due = due_on or decision.due_on
+    if not owner:
+        raise DomainError("请填写责任单位", fields={"owner_department": "必填"})
+    if due is None:
+        raise DomainError("请填写完成时限", fields={"due_on": "必填"})
+    year = meeting.held_on.year
+    plan = WorkPlan.objects.filter(chain=chain, year=year).first()
+    if plan is None:
+        plan = work_plan_save(chain=chain, actor=actor, data={"year": year})
+    text = (name or decision.text).strip()
+    task = plan_task_save(
+        plan=plan,
+        actor=actor,
+        data={
+            "name": text[:300],
+            "owner_department": owner[:100],
+            "due_on": due,
+            "percent_complete": 0,
+        },
+        reason=f"{meeting.get_kind_display()}「{meeting.title}」决定",
+    )
+    decision.task = task
+    decision.owner_department, decision.due_on = owner, due
+    _save(decision, actor, "决定列入工作计划")
+    return task

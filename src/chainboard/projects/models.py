@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -721,17 +723,36 @@ class Task(Versioned, BaseModel):
     )
     evidence = models.TextField("佐证说明", blank=True)
     sample = models.BooleanField("示例数据", default=False)
+    # where the task comes from, when an app above this one owns it (a 链长 work plan of
+    # ``chiefs``): a generic link, so ``projects`` never imports the higher app
+    source_type = models.ForeignKey(
+        ContentType,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="来源类型",
+    )
+    source_id = models.PositiveBigIntegerField("来源编号", null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
     history = HistoricalRecords(verbose_name="任务变更记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "任务"
         ordering = ["programme", "due_on", "pk"]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="task_source_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(percent_complete__lte=100),
                 name="task_percent_at_most_100",
                 violation_error_message="完成进度不能超过100%",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(source_type__isnull=True, source_id__isnull=True)
+                | Q(source_type__isnull=False, source_id__isnull=False),
+                name="task_source_complete",
+                violation_error_message="任务来源的类型和编号须同时填写或同时为空",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -740,3 +761,6 @@ class Task(Versioned, BaseModel):
     @property
     def complete(self) -> bool:
         return self.percent_complete >= 100
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.percent_complete < 100 and self.due_on < today
