@@ -18,6 +18,7 @@ from tests.factories import EnterpriseFactory, make_uscc
 from tests.imports.filemaker import ENTERPRISE_HEADERS, write_csv, write_xlsx
 
 from chainboard.chains.models import EnterpriseNode
+from chainboard.chiefs.models import Chokepoint
 from chainboard.enterprises.models import Enterprise, EnterpriseYear, Qualification
 from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import run_import
@@ -208,6 +209,45 @@ def _leads(changed: bool) -> list[list[Any]]:
     ]
 
 
+def _chokepoint_chain() -> None:
+    _chain_with_nodes()
+
+
+def _chokepoints(changed: bool) -> list[list[Any]]:
+    return [
+        [
+            "产业链",
+            "关键核心技术",
+            "涉及环节",
+            "卡脖子原因",
+            "进口依赖度",
+            "需求企业（统一社会信用代码）",
+            "攻关目标",
+            "目标年份",
+        ],
+        [
+            "电线电缆产业链",
+            "500kV绝缘料",
+            "铜杆、电力电缆",
+            "进口依赖",
+            "85%",
+            FIRM1,
+            "国产化",
+            2027,
+        ],
+        [
+            "wire_cable",
+            "无氧铜杆",
+            "铜杆",
+            "性能/可靠性差距",
+            "",
+            "",
+            "导电率≥101%" if not changed else "导电率≥102%",
+            "",
+        ],
+    ]
+
+
 def _history_of(model: Any, **filters: Any) -> Callable[[], Any]:
     return lambda: model.history.filter(**filters)
 
@@ -266,6 +306,15 @@ LIFECYCLES = {
         after=Decimal(15000),
         history=_history_of(Lead, chain__code="bearing"),
         setup=_lead_chain,
+    ),
+    "chokepoints": Lifecycle(
+        kind="chokepoints",
+        rows=_chokepoints,
+        value=lambda: Chokepoint.objects.get(technology="无氧铜杆").target,
+        before="导电率≥101%",
+        after="导电率≥102%",
+        history=_history_of(Chokepoint, technology__in=["500kV绝缘料", "无氧铜杆"]),
+        setup=_chokepoint_chain,
     ),
     "projects": Lifecycle(
         kind="projects",

@@ -143,6 +143,39 @@ def _report_sheet() -> str:
     return reverse("reporting:template", args=[entry.pk])
 
 
+def _chiefs_export(d: dict[str, Any], which: str) -> str:
+    """A 攻关清单 item and a 揭榜挂帅 call with hostile texts on the hostile chain."""
+    from chainboard.chiefs import services as chiefs
+
+    chain = d["chain"]
+    if "item" not in d:
+        d["item"] = chiefs.chokepoint_save(
+            chain=chain,
+            actor=None,
+            data={
+                "technology": HOSTILE[1],
+                "reason": "import",
+                "target": HOSTILE[2],
+                "domestic_state": HOSTILE[4],
+            },
+            nodes=list(chain.nodes.all()[:2]),
+        )
+        chiefs.call_save(
+            chokepoint=d["item"],
+            actor=None,
+            data={
+                "title": HOSTILE[0],
+                "goal": HOSTILE[3],
+                "indicators": HOSTILE[1],
+                "budget_wan_yuan": "100",
+                "period_months": 12,
+            },
+        )
+    if which == "calls":
+        return reverse("chiefs:calls_export")
+    return reverse("chiefs:chokepoints_export", args=[chain.pk])
+
+
 Endpoint = Callable[[Client, dict[str, Any]], str]
 # url name → (how to build the URL, expect planted text in it)
 ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
@@ -156,6 +189,8 @@ ENDPOINTS: dict[str, tuple[Endpoint, bool]] = {
         lambda c, d: _job_download(c, reverse("chains:brief", args=[d["chain"].pk])),
         False,
     ),
+    "chiefs:chokepoints_export": (lambda c, d: _chiefs_export(d, "chokepoints"), True),
+    "chiefs:calls_export": (lambda c, d: _chiefs_export(d, "calls"), True),
     "enterprises:export": (lambda c, d: reverse("enterprises:export"), True),
     "evaluation:export": (lambda c, d: reverse("evaluation:export", args=[d["run"].pk]), True),
     "jobs:download": (

@@ -7,6 +7,9 @@ class ChiefsConfig(AppConfig):
 
     def ready(self) -> None:
         from chainboard.chains.briefs import register_brief_section
+        from chainboard.chiefs.importers import ChokepointImporter
         from chainboard.chiefs.selectors import brief_sections
+        from chainboard.imports.registry import register_importer
 
         register_brief_section(brief_sections)
+        register_importer(ChokepointImporter)

@@ -15,7 +15,9 @@ from chainboard.chiefs.models import (
     CheckConclusion,
     Chokepoint,
     ChokepointReason,
+    MeetingKind,
     OrgKind,
+    OrgMember,
 )
 from chainboard.core.errors import DomainError
 from chainboard.enterprises.models import Enterprise
@@ -120,6 +122,7 @@ class ChokepointForm(forms.Form):
     target_year = forms.IntegerField(
         label="目标年份", min_value=2000, max_value=2100, required=False
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, label="版本")
 
 
 class CallForm(forms.Form):
@@ -216,3 +219,96 @@ class ConsortiumMemberForm(forms.Form):
     name = forms.CharField(label="成员单位", max_length=120, required=False)
     uscc = forms.CharField(label="企业统一社会信用代码", max_length=18, required=False)
     role = forms.CharField(label="分工", max_length=200, required=False)
+
+
+# --- 链长工作计划 and 链长会议 ------------------------------------------------------------------
+
+
+class VersionField(forms.IntegerField):
+    """The version the form was opened at (``core.locking``), hidden."""
+
+    def __init__(self) -> None:
+        super().__init__(widget=forms.HiddenInput, required=False, label="版本")
+
+
+class WorkPlanForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    title = forms.CharField(
+        label="计划名称（空 = 「<链名><年>年链长工作计划」）", max_length=150, required=False
+    )
+    goals = forms.CharField(
+        label="年度目标", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    version = VersionField()
+
+
+class PlanTaskForm(forms.Form):
+    name = forms.CharField(label="任务", max_length=300)
+    owner_department = forms.CharField(label="责任单位", max_length=100)
+    due_on = forms.DateField(label="完成时限", widget=forms.DateInput(attrs={"type": "date"}))
+    percent_complete = forms.IntegerField(
+        label="完成进度(%)", min_value=0, max_value=100, initial=0
+    )
+    evidence = forms.CharField(
+        label="佐证说明", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    version = VersionField()
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices)
+    held_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label="会议名称", max_length=150)
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    chaired_by = forms.CharField(label="主持人", max_length=50, required=False)
+    agenda = forms.CharField(label="议程", widget=forms.Textarea(attrs={"rows": 3}))
+    officials = forms.TypedMultipleChoiceField(
+        label="参会链长制成员", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    usernames = forms.CharField(
+        label="参会平台用户（登录名，空格分隔）", max_length=500, required=False
+    )
+    other_attendees = forms.CharField(
+        label="其他参会人员", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    version = VersionField()
+
+    def __init__(self, *args: Any, chain: Chain, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chain = chain
+        self.fields["officials"].choices = [  # type: ignore[attr-defined]
+            (m.pk, f"{m.get_kind_display()} {m.name}")
+            for m in OrgMember.objects.filter(chain=chain, region__isnull=True).order_by(
+                "order", "pk"
+            )
+            if m.kind not in (OrgKind.LEADER_FIRM, OrgKind.OFFICE)
+        ]
+
+    def resolved(self) -> tuple[dict[str, Any], list[User], list[OrgMember]]:
+        data = form_data(self)
+        names = data.pop("usernames", "").replace("、", " ").replace(",", " ").split()
+        users = list(User.objects.filter(username__in=names, is_active=True))
+        unknown = sorted(set(names) - {u.username for u in users})
+        if unknown:
+            raise DomainError(
+                "平台用户不存在：" + "、".join(unknown), fields={"usernames": "不存在"}
+            )
+        officials = list(OrgMember.objects.filter(pk__in=data.pop("officials", [])))
+        data.pop("version", None)
+        return data, users, officials
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label="决定事项", widget=forms.Textarea(attrs={"rows": 2}))
+    owner_department = forms.CharField(label="责任单位", max_length=100, required=False)
+    due_on = forms.DateField(
+        label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class DecisionTaskForm(forms.Form):
+    decision = forms.IntegerField(label="会议决定")
+    owner_department = forms.CharField(label="责任单位", max_length=100, required=False)
+    due_on = forms.DateField(
+        label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

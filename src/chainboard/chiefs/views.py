@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,9 @@ from chainboard.accounts.scope import (
 from chainboard.chains.models import Chain, ChainNode
 from chainboard.chiefs import forms, selectors, services
 from chainboard.chiefs.models import ApplicantKind, Call, CallStage, OrgKind
+from chainboard.core.downloads import download
 from chainboard.core.errors import DomainError, NotFound
+from chainboard.core.locking import EditConflict, form_conflict, posted_version
 
 
 def _get(fn: Any, **kwargs: Any) -> Any:
@@ -115,7 +118,13 @@ def _chokepoint_write(request: HttpRequest, chain: Chain, item: Any = None) -> A
     firms = forms.firms_by_uscc(user, data.pop("firms", ""))
     nodes = forms.nodes_by_id(request.POST.getlist("nodes"))
     return services.chokepoint_save(
-        chain=chain, actor=user, data=data, nodes=nodes, needing_firms=firms, chokepoint=item
+        chain=chain,
+        actor=user,
+        data=data,
+        nodes=nodes,
+        needing_firms=firms,
+        chokepoint=item,
+        expected_version=posted_version(request.POST) if item is not None else None,
     )
 
 
@@ -152,10 +161,16 @@ def chokepoint(request: HttpRequest, pk: int, item: int) -> HttpResponse:
             call = services.call_save(chokepoint=obj, actor=user, data=data)
             messages.success(request, f"已编制榜单（草稿）：{call.title}")
             return redirect("chiefs:call", call=call.pk)
-        _chokepoint_write(request, chain, obj)
+        try:
+            _chokepoint_write(request, chain, obj)
+        except EditConflict as exc:  # the form again, with the user's input and the others' values
+            form = forms.ChokepointForm(request.POST)
+            form.is_valid()
+            form_conflict(form, exc)
+            selected = {int(x) for x in request.POST.getlist("nodes") if x.isdigit()}
+            return _chokepoint_page(request, chain, obj, form, selected, status=409)
         messages.success(request, "已保存")
         return redirect("chiefs:chokepoint", pk=chain.pk, item=obj.pk)
-    risks = selectors.node_risks(user=user, chain=chain)
     initial = {
         "technology": obj.technology,
         "reason": obj.reason,
@@ -166,22 +181,37 @@ def chokepoint(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         "firms": " ".join(f.uscc for f in obj.needing_firms.all()),
         "target": obj.target,
         "target_year": obj.target_year,
+        "version": obj.version,
     }
+    selected = {n.pk for n in obj.nodes.all()}
+    return _chokepoint_page(request, chain, obj, forms.ChokepointForm(initial=initial), selected)
+
+
+def _chokepoint_page(
+    request: HttpRequest,
+    chain: Chain,
+    obj: Any,
+    form: forms.ChokepointForm,
+    selected: set[int],
+    status: int = 200,
+) -> HttpResponse:
+    user = authenticated(request.user)
+    risks = selectors.node_risks(user=user, chain=chain)
     context = {
         "chain": chain,
         "tab": "chokepoints",
         "item": obj,
         "node_risks": [(n, risks.get(n.pk)) for n in obj.nodes.all()],
         "nodes": ChainNode.objects.filter(chain=chain).order_by("order"),
-        "selected": {n.pk for n in obj.nodes.all()},
-        "form": forms.ChokepointForm(initial=initial),
+        "selected": selected,
+        "form": form,
         "call_form": forms.CallForm(
             initial={"title": f"{obj.technology}揭榜挂帅", "goal": obj.target}
         ),
         "can_edit": can_edit_chain_records(user, chain),
         "history": _history(obj),
     }
-    return render(request, "chiefs/chokepoint.html", context)
+    return render(request, "chiefs/chokepoint.html", context, status=status)
 
 
 # --- 揭榜挂帅 ---------------------------------------------------------------------------------
@@ -203,6 +233,18 @@ def calls(request: HttpRequest) -> HttpResponse:
 def call_detail(request: HttpRequest, call: int) -> HttpResponse:
     user = authenticated(request.user)
     c: Call = _get(selectors.call_get, user=user, pk=call)
+    return _call_page(request, c)
+
+
+def _call_page(
+    request: HttpRequest,
+    c: Call,
+    edit: dict[str, Any] | None = None,
+    conflict: EditConflict | None = None,
+) -> HttpResponse:
+    """The call's page; after a conflicting edit of the draft (``conflict``) the edit form shows
+    the user's input (``edit``), the others' values and the current version (status 409)."""
+    user = authenticated(request.user)
     apps = list(selectors.applications(user=user, call=c))
     for a in apps:
         a.average = services.average_score(a)  # type: ignore[attr-defined]
@@ -225,8 +267,20 @@ def call_detail(request: HttpRequest, call: int) -> HttpResponse:
         "midterm_form": forms.MidtermForm(),
         "history": _history(c, *apps),
         "stages": CallStage,
+        "edit": edit
+        or {
+            "title": c.title,
+            "goal": c.goal,
+            "indicators": "\n".join(c.indicators),
+            "budget_wan_yuan": c.budget_wan_yuan,
+            "period_months": c.period_months,
+            "eligibility": c.eligibility,
+            "apply_by": c.apply_by.isoformat() if c.apply_by else "",
+            "version": c.version,
+        },
+        "conflict": conflict,
     }
-    return render(request, "chiefs/call.html", context)
+    return render(request, "chiefs/call.html", context, status=409 if conflict else 200)
 
 
 ACTIONS = (
@@ -255,9 +309,18 @@ def call_action(request: HttpRequest, call: int, action: str) -> HttpResponse:
     if action != "apply":  # every other step is the chain keepers' (403 before reading the form)
         require_chain_records_editor(user, c.chain)
     if action == "edit":
-        services.call_save(
-            chokepoint=c.chokepoint, actor=user, data=forms.form_data(forms.CallForm(post)), call=c
-        )
+        try:
+            services.call_save(
+                chokepoint=c.chokepoint,
+                actor=user,
+                data=forms.form_data(forms.CallForm(post)),
+                call=c,
+                expected_version=posted_version(post),
+            )
+        except EditConflict as exc:
+            edit: dict[str, Any] = {k: post.get(k, "") for k in services.CALL_FIELDS}
+            edit["version"] = exc.version
+            return _call_page(request, c, edit=edit, conflict=exc)
         done = "已保存榜单"
     elif action == "publish":
         services.call_publish(call=c, actor=user)
@@ -398,3 +461,24 @@ def consortia(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     user = authenticated(request.user)
     return render(request, "chiefs/report.html", {"report": selectors.report(user=user)})
+
+
+# --- xlsx exports ----------------------------------------------------------------------------
+
+
+@login_required
+def chokepoints_export(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The chain's 攻关清单 as xlsx, in the import template's columns (re-importable)."""
+    from chainboard.chiefs import exports
+
+    chain = _chain(request, pk)
+    path = exports.chokepoints_workbook(user=request.user, chain=chain)
+    return download(path, f"{chain.name}攻关清单.xlsx")
+
+
+@login_required
+def calls_export(request: HttpRequest) -> HttpResponseBase:
+    """The 揭榜挂帅 calls the user sees as xlsx."""
+    from chainboard.chiefs import exports
+
+    return download(exports.calls_workbook(user=request.user), "揭榜挂帅榜单.xlsx")
