@@ -191,6 +191,9 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
     from chainboard.chiefs import services as chiefs
 
     org_members, chokepoints, calls = {}, {}, {}
+    plans: dict[str, Any] = {}
+    plan_tasks: dict[str, Any] = {}
+    meetings: dict[str, Any] = {}
     for side, chain, node, f in (
         ("in", chain_in, node_in, firm),
         ("out", chain_out, node_out, firm_shahe),
@@ -232,6 +235,29 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
         chiefs.consortium_save(
             chain=chain, actor=None, name=f"{chain.name}联合体", lead=f, node=node
         )
+        # 链长 work plan with a task, a meeting with a decision
+        plans[side] = chiefs.work_plan_save(chain=chain, actor=None, data={"year": 2025})
+        plan_tasks[side] = chiefs.plan_task_save(
+            plan=plans[side],
+            actor=None,
+            data={
+                "name": f"{chain.name}招商",
+                "owner_department": "商务局",
+                "due_on": dt.date(2025, 6, 30),
+            },
+        )
+        meetings[side] = chiefs.meeting_save(
+            chain=chain,
+            actor=None,
+            data={
+                "kind": "chief",
+                "held_on": dt.date(2025, 3, 1),
+                "title": f"{chain.name}链长会议",
+                "agenda": "议程",
+            },
+            officials=[org_members[side]],
+        )
+        chiefs.decision_save(meeting=meetings[side], actor=None, data={"text": "补链招商"})
 
     jobs_dir.mkdir(parents=True, exist_ok=True)
 
@@ -359,6 +385,9 @@ def build_world(xingtai: dict[str, Any], jobs_dir: Path) -> World:
         "org_member": org_members,
         "chokepoint": chokepoints,
         "call": calls,
+        "plan": plans,
+        "plan_task": plan_tasks,
+        "meeting": meetings,
         "batch": {"in": own_batches, "out": batch(other)},
         "job": {"in": own_jobs, "out": job(other)},
         "firm_request": firm_requests,
@@ -404,6 +433,9 @@ ARGS: dict[str, Args] = {
     "chain_member": both(obj("chain"), obj("org_member", name="member")),
     "chain_item": both(obj("chain"), obj("chokepoint", name="item")),
     "call": obj("call", name="call"),
+    "chain_plan": both(obj("chain"), obj("plan", name="plan")),
+    "chain_plan_task": both(obj("chain"), obj("plan", name="plan"), obj("plan_task", name="task")),
+    "chain_meeting": both(obj("chain"), obj("meeting", name="meeting")),
     "call_action": both(obj("call", name="call"), const(action="review")),
     "evaluation_run": obj("evaluation_run"),
     "evaluation_card": both(obj("evaluation_run"), obj("firm", "uscc", "uscc")),
@@ -436,6 +468,9 @@ ARGS: dict[str, Args] = {
     "api_chain_node": both(obj("chain", name="chain_id"), obj("node", name="node_id")),
     "api_evaluation_run": obj("evaluation_run", name="run_id"),
     "api_call": obj("call", name="call_id"),
+    "api_chain_item": both(obj("chain", name="chain_id"), obj("chokepoint", name="item_id")),
+    "api_chain_year": both(obj("chain", name="chain_id"), const(year=2025)),
+    "api_chain_task": both(obj("chain", name="chain_id"), obj("plan_task", name="task_id")),
     "api_objection": obj("objection", name="objection_id"),
     "api_supply_run": obj("supply_run", name="run_id"),
     "api_project": obj("project", "code", "code"),
@@ -622,7 +657,51 @@ PAGES: dict[str, Route] = {
     "chiefs:consortia": Route(
         ALL, "chain", SCOPED, post=CHAIN_KEEPERS, post_out=SCOPED_WRITE, body={"name": "越权联合体"}
     ),
+    # 链长工作计划 and 链长会议: read by whoever sees the chain, written by its keepers
+    "chiefs:plans": Route(
+        ALL, "chain", SCOPED, post=CHAIN_KEEPERS, post_out=SCOPED_WRITE, body={"year": "2031"}
+    ),
+    "chiefs:plan": Route(
+        ALL,
+        "chain_plan",
+        SCOPED,
+        post=CHAIN_KEEPERS,
+        post_out=SCOPED_WRITE,
+        body={"form": "task", "name": "越权任务", "owner_department": "x", "due_on": "2030-01-01"},
+    ),
+    "chiefs:plan_task": Route(
+        ALL,
+        "chain_plan_task",
+        SCOPED,
+        post=CHAIN_KEEPERS,
+        post_out=SCOPED_WRITE,
+        body=lambda w, side: {
+            "name": "越权改名",
+            "owner_department": "x",
+            "due_on": "2030-01-01",
+            "percent_complete": "100",
+            "version": w.objects["plan_task"][side].version,
+        },
+    ),
+    "chiefs:meetings": Route(
+        ALL,
+        "chain",
+        SCOPED,
+        post=CHAIN_KEEPERS,
+        post_out=SCOPED_WRITE,
+        body={"kind": "chief", "held_on": "2025-05-01", "title": "越权会议", "agenda": "x"},
+    ),
+    "chiefs:meeting": Route(
+        ALL,
+        "chain_meeting",
+        SCOPED,
+        post=CHAIN_KEEPERS,
+        post_out=SCOPED_WRITE,
+        body={"form": "decision", "text": "越权决定"},
+    ),
+    "chiefs:chokepoints_export": Route(ALL, "chain", SCOPED),
     "chiefs:calls": Route(ALL),
+    "chiefs:calls_export": Route(ALL),
     "chiefs:report": Route(ALL),
     "chiefs:call": Route(ALL, "call", SCOPED),
     "chiefs:call_action": Route(  # a stage step (here: an expert's review) by a non-keeper
@@ -995,6 +1074,43 @@ OPERATIONS: dict[str, Route] = {
     "GET /api/chiefs/chains/{chain_id}/org": Route(API_ALL, "api_chain", API_SCOPED),
     "GET /api/chiefs/chains/{chain_id}/chokepoints": Route(API_ALL, "api_chain", API_SCOPED),
     "GET /api/chiefs/chains/{chain_id}/consortia": Route(API_ALL, "api_chain", API_SCOPED),
+    "GET /api/chiefs/chains/{chain_id}/plans": Route(API_ALL, "api_chain", API_SCOPED),
+    # writes of 攻关清单 items and plan tasks: the chain's keepers (out of scope: 404)
+    "POST /api/chiefs/chains/{chain_id}/chokepoints": Route(
+        "",
+        "api_chain",
+        post="- - - 403 403 401",
+        post_out=API_SCOPED_WRITE,
+        body=lambda w, side: {
+            "technology": "越权技术",
+            "reason": "import",
+            "target": "x",
+            "nodes": [w.objects["node"][side].pk],
+        },
+    ),
+    "PATCH /api/chiefs/chains/{chain_id}/chokepoints/{item_id}": Route(
+        "",
+        "api_chain_item",
+        method="patch",
+        post="- - - 403 403 401",
+        post_out=API_SCOPED_WRITE,
+        body={"target": "越权目标", "version": 1},
+    ),
+    "POST /api/chiefs/chains/{chain_id}/plans/{year}/tasks": Route(
+        "",
+        "api_chain_year",
+        post="- - - 403 403 401",
+        post_out=API_SCOPED_WRITE,
+        body={"name": "越权任务", "owner_department": "x", "due_on": "2025-12-31"},
+    ),
+    "PATCH /api/chiefs/chains/{chain_id}/plans/tasks/{task_id}": Route(
+        "",
+        "api_chain_task",
+        method="patch",
+        post="- - - 403 403 401",
+        post_out=API_SCOPED_WRITE,
+        body={"percent_complete": 100, "version": 1},
+    ),
     "GET /api/chiefs/calls": Route(API_ALL),
     "GET /api/chiefs/calls/{call_id}": Route(API_ALL, "api_call", API_SCOPED),
     "GET /api/chiefs/report": Route(API_ALL),

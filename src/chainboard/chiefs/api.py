@@ -1,15 +1,28 @@
-"""/api/chiefs: scoped reads of the 链长制, 攻关清单, 揭榜挂帅 calls and 创新联合体."""
+"""/api/chiefs: scoped reads of the 链长制, 攻关清单, 揭榜挂帅 calls, 创新联合体, work plans and
+meetings; writes of 攻关清单 items and work-plan tasks by the chain's keepers.
+
+Writes: an object outside the user's scope is 404 (not revealed), a visible chain the user does
+not keep 403, a bad value 400, an update without ``version`` 400 and one that clashes with
+another user's save 409 (``core.locking``: the other values and the version to re-send)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
+from django.utils import timezone
+from ninja import Path, Router, Schema, Status
 
-from chainboard.accounts.scope import authenticated
-from chainboard.chiefs import selectors, services
+from chainboard.accounts.scope import authenticated, require_chain_records_editor
+from chainboard.chains.models import Chain
+from chainboard.chiefs import forms, selectors, services
+from chainboard.chiefs.models import Chokepoint
+from chainboard.core.errors import NotFound
+from chainboard.core.locking import stated_version
+from chainboard.projects.models import Task
 
 router = Router(tags=["chiefs 链长制与揭榜挂帅"])
 
@@ -38,6 +51,7 @@ class ChokepointNodeOut(Schema):
 
 class ChokepointOut(Schema):
     id: int
+    version: int
     technology: str
     reason: str
     reason_label: str
@@ -92,6 +106,7 @@ class CallMilestoneOut(Schema):
 
 
 class CallOut(CallSummaryOut):
+    version: int
     goal: str
     indicators: list[str]
     period_months: int
@@ -175,44 +190,143 @@ def org(request: HttpRequest, chain_id: int = Path(..., ge=1)) -> list[dict[str,
     ]
 
 
+def _item(user: object, item: Chokepoint, risks: dict[int, object]) -> dict[str, object]:
+    nodes = []
+    for n in item.nodes.all():
+        r: Any = risks.get(n.pk)
+        nodes.append(
+            {
+                "id": n.pk,
+                "name": n.name,
+                "supply_verdict": r.verdict if r else None,
+                "local_share": r.local_share if r else None,
+                "top_supplier_share": r.top_supplier_share if r else None,
+            }
+        )
+    return {
+        "id": item.pk,
+        "version": item.version,
+        "technology": item.technology,
+        "reason": item.reason,
+        "reason_label": item.get_reason_display(),
+        "import_share": item.import_share,
+        "foreign_supplier": item.foreign_supplier,
+        "domestic_state": item.domestic_state,
+        "target": item.target,
+        "target_year": item.target_year,
+        "status": item.status,
+        "result": item.result,
+        "nodes": nodes,
+        "needing_firms": [f.uscc for f in item.needing_firms.all()],
+        "calls": [c.pk for c in item.calls.all()],
+    }
+
+
 @router.get("/chains/{chain_id}/chokepoints", response=list[ChokepointOut])
 def chokepoints(request: HttpRequest, chain_id: int = Path(..., ge=1)) -> list[dict[str, object]]:
     """The chain's 关键核心技术攻关清单 with the supply-risk verdict of each segment."""
     chain = selectors.chain_get(user=request.user, pk=chain_id)
-    risks = selectors.node_risks(user=request.user, chain=chain)
-    out = []
-    for item in selectors.chokepoints(user=request.user, chain=chain):
-        nodes = []
-        for n in item.nodes.all():
-            r = risks.get(n.pk)
-            nodes.append(
-                {
-                    "id": n.pk,
-                    "name": n.name,
-                    "supply_verdict": r.verdict if r else None,
-                    "local_share": r.local_share if r else None,
-                    "top_supplier_share": r.top_supplier_share if r else None,
-                }
-            )
-        out.append(
-            {
-                "id": item.pk,
-                "technology": item.technology,
-                "reason": item.reason,
-                "reason_label": item.get_reason_display(),
-                "import_share": item.import_share,
-                "foreign_supplier": item.foreign_supplier,
-                "domestic_state": item.domestic_state,
-                "target": item.target,
-                "target_year": item.target_year,
-                "status": item.status,
-                "result": item.result,
-                "nodes": nodes,
-                "needing_firms": [f.uscc for f in item.needing_firms.all()],
-                "calls": [c.pk for c in item.calls.all()],
-            }
+    risks: dict[int, object] = dict(selectors.node_risks(user=request.user, chain=chain))
+    return [
+        _item(request.user, i, risks) for i in selectors.chokepoints(user=request.user, chain=chain)
+    ]
+
+
+class ChokepointIn(Schema):
+    technology: str
+    reason: str  # import / single_foreign / domestic_gap / performance
+    reason_detail: str = ""
+    import_share: Decimal | None = None  # 0–1
+    foreign_supplier: str = ""
+    domestic_state: str = ""
+    target: str
+    target_year: int | None = None
+    nodes: list[int]  # segment ids of this chain
+    needing_firms: list[str] = []  # 统一社会信用代码 of firms the user sees
+
+
+class ChokepointPatch(Schema):
+    version: int | None = None  # from GET …/chokepoints; required
+    technology: str | None = None
+    reason: str | None = None
+    reason_detail: str | None = None
+    import_share: Decimal | None = None
+    foreign_supplier: str | None = None
+    domestic_state: str | None = None
+    target: str | None = None
+    target_year: int | None = None
+    nodes: list[int] | None = None
+    needing_firms: list[str] | None = None
+
+
+def _keeper_chain(request: HttpRequest, chain_id: int) -> tuple[Any, Chain]:
+    """The chain (404 out of scope) and the user, who must keep it (403)."""
+    user = authenticated(request.user)
+    chain = selectors.chain_get(user=user, pk=chain_id)
+    require_chain_records_editor(user, chain)
+    return user, chain
+
+
+def _item_refs(user: Any, nodes: list[int], firms: list[str]) -> tuple[Any, Any]:
+    """Segments by id (the service refuses another chain's) and firms by USCC in scope."""
+    return (
+        forms.nodes_by_id([str(n) for n in nodes]),
+        [f for code in firms if (f := forms.firm_by_uscc(user, code, "需求企业"))],
+    )
+
+
+@router.post("/chains/{chain_id}/chokepoints", response={201: ChokepointOut})
+def chokepoint_create(
+    request: HttpRequest, body: ChokepointIn, chain_id: int = Path(..., ge=1)
+) -> Status:
+    """Add an item to the chain's 攻关清单 (the chain's keepers)."""
+    user, chain = _keeper_chain(request, chain_id)
+    data = body.dict()
+    nodes, firms = _item_refs(user, data.pop("nodes"), data.pop("needing_firms"))
+    with transaction.atomic(durable=True):
+        item = services.chokepoint_save(
+            chain=chain, actor=user, data=data, nodes=nodes, needing_firms=firms
         )
-    return out
+    item = selectors.chokepoint_get(user=user, chain=chain, pk=item.pk)
+    return Status(201, _item(user, item, {}))
+
+
+@router.patch("/chains/{chain_id}/chokepoints/{item_id}", response=ChokepointOut)
+def chokepoint_update(
+    request: HttpRequest,
+    body: ChokepointPatch,
+    chain_id: int = Path(..., ge=1),
+    item_id: int = Path(..., ge=1),
+) -> dict[str, object]:
+    """Change an item: send the ``version`` you read; fields others changed meanwhile are
+    merged, a field both changed is 409 with their values."""
+    user = authenticated(request.user)
+    chain = selectors.chain_get(user=user, pk=chain_id)
+    item = selectors.chokepoint_get(user=user, chain=chain, pk=item_id)
+    require_chain_records_editor(user, chain)
+    data = body.dict(exclude_unset=True)
+    version = data.pop("version", None)
+    nodes_ids = data.pop("nodes", None)
+    usccs = data.pop("needing_firms", None)
+    nodes, firms = _item_refs(
+        user,
+        nodes_ids if nodes_ids is not None else [n.pk for n in item.nodes.all()],
+        usccs if usccs is not None else [],
+    )
+    if usccs is None:
+        firms = list(Chokepoint.objects.get(pk=item.pk).needing_firms.all())
+    with transaction.atomic(durable=True):
+        services.chokepoint_save(
+            chain=chain,
+            actor=user,
+            data=data,
+            nodes=nodes,
+            needing_firms=firms,
+            chokepoint=item,
+            expected_version=stated_version(version),
+        )
+    item = selectors.chokepoint_get(user=user, chain=chain, pk=item.pk)
+    return _item(user, item, {})
 
 
 @router.get("/calls", response=list[CallSummaryOut])
@@ -242,6 +356,7 @@ def call(request: HttpRequest, call_id: int = Path(..., ge=1)) -> dict[str, obje
         for a in selectors.applications(user=request.user, call=c)
     ]
     return _call(c) | {
+        "version": c.version,
         "goal": c.goal,
         "indicators": c.indicators,
         "period_months": c.period_months,
@@ -296,3 +411,114 @@ def report(request: HttpRequest) -> list[dict[str, object]]:
         }
         for r in selectors.report(user=request.user).rows
     ]
+
+
+# --- 链长工作计划 and 链长会议 ------------------------------------------------------------------
+
+
+class PlanTaskOut(Schema):
+    id: int
+    version: int
+    name: str
+    owner_department: str
+    due_on: dt.date
+    percent_complete: int
+    evidence: str
+    overdue: bool
+    decision: int | None  # the meeting decision it came from
+
+
+class WorkPlanOut(Schema):
+    id: int
+    version: int
+    year: int
+    title: str
+    goals: str
+    tasks: list[PlanTaskOut]
+
+
+class PlanTaskIn(Schema):
+    name: str
+    owner_department: str
+    due_on: dt.date
+    percent_complete: int = 0
+    evidence: str = ""
+
+
+class PlanTaskPatch(Schema):
+    version: int | None = None  # from GET …/plans; required
+    name: str | None = None
+    owner_department: str | None = None
+    due_on: dt.date | None = None
+    percent_complete: int | None = None
+    evidence: str | None = None
+
+
+def _task(t: Task) -> dict[str, object]:
+    decision = getattr(t, "decision", None)
+    return {
+        "id": t.pk,
+        "version": t.version,
+        "name": t.name,
+        "owner_department": t.owner_department,
+        "due_on": t.due_on,
+        "percent_complete": t.percent_complete,
+        "evidence": t.evidence,
+        "overdue": t.is_overdue(timezone.localdate()),
+        "decision": decision.pk if decision is not None else None,
+    }
+
+
+@router.get("/chains/{chain_id}/plans", response=list[WorkPlanOut])
+def plans(request: HttpRequest, chain_id: int = Path(..., ge=1)) -> list[dict[str, object]]:
+    """The chain's 链长 annual work plans, newest first, with their tasks."""
+    chain = selectors.chain_get(user=request.user, pk=chain_id)
+    return [
+        {
+            "id": p.pk,
+            "version": p.version,
+            "year": p.year,
+            "title": p.title,
+            "goals": p.goals,
+            "tasks": [_task(t) for t in selectors.plan_tasks(p)],
+        }
+        for p in selectors.work_plans(user=request.user, chain=chain)
+    ]
+
+
+@router.post("/chains/{chain_id}/plans/{year}/tasks", response={201: PlanTaskOut})
+def plan_task_create(
+    request: HttpRequest,
+    body: PlanTaskIn,
+    chain_id: int = Path(..., ge=1),
+    year: int = Path(..., ge=2000, le=2100),
+) -> Status:
+    """Add a task to the chain's work plan of ``year`` (404 when the year has no plan)."""
+    user, chain = _keeper_chain(request, chain_id)
+    plan = selectors.work_plans(user=user, chain=chain).filter(year=year).first()
+    if plan is None:
+        raise NotFound(f"{chain.name}没有{year}年工作计划")
+    with transaction.atomic(durable=True):
+        task = services.plan_task_save(plan=plan, actor=user, data=body.dict())
+    return Status(201, _task(task))
+
+
+@router.patch("/chains/{chain_id}/plans/tasks/{task_id}", response=PlanTaskOut)
+def plan_task_update(
+    request: HttpRequest,
+    body: PlanTaskPatch,
+    chain_id: int = Path(..., ge=1),
+    task_id: int = Path(..., ge=1),
+) -> dict[str, object]:
+    """Change a plan task (progress, evidence, owner, deadline) with the ``version`` read."""
+    user = authenticated(request.user)
+    chain = selectors.chain_get(user=user, pk=chain_id)
+    plan, task = selectors.chain_task_get(user=user, chain=chain, pk=task_id)
+    require_chain_records_editor(user, chain)
+    data = body.dict(exclude_unset=True)
+    version = data.pop("version", None)
+    with transaction.atomic(durable=True):
+        task = services.plan_task_save(
+            plan=plan, actor=user, data=data, task=task, expected_version=stated_version(version)
+        )
+    return _task(task)
