@@ -437,3 +437,29 @@ def test_call_edit_conflict_and_stage_steps_bump_the_version(city) -> None:  # t
     assert call.budget_wan_yuan == Decimal("900")
     published = services.call_publish(call=call, actor=analyst)
     assert published.version == call.version + 1
+
+
+def test_an_unscoped_admin_sees_draft_calls_and_every_application(city) -> None:  # type: ignore[no-untyped-def]
+    """``Q() | q`` is ``q`` in Django: "every chain or the published calls" must stay "every"."""
+    from chainboard.chiefs.models import Application
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="root", role="admin", is_superuser=True)
+    draft = services.call_save(chokepoint=city.item, actor=None, data=CALL)
+    assert draft in selectors.calls_visible(admin)
+    services.call_publish(call=draft, actor=None)
+    services.application_submit(
+        call=draft,
+        actor=None,
+        applicant_kind="university",
+        enterprise=None,
+        applicant_name="河北工业大学",
+        team_lead="王教授",
+        team="团队",
+        plan="方案",
+        budget_wan_yuan="100",
+    )
+    assert Application.objects.filter(applicant_name="河北工业大学").exists()
+    assert [a.applicant_name for a in selectors.applications(user=admin, call=draft)] == [
+        "河北工业大学"
+    ]

@@ -37,6 +37,19 @@ if TYPE_CHECKING:
     from chainboard.geo.models import Park, Region
 
 NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+
+def _or(*qs: Q) -> Q:
+    """The OR of ``qs`` where an empty ``Q()`` (every row) wins: Django's ``Q() | q`` is ``q``
+    (an empty operand is dropped), which would turn "everything or X" into "only X"."""
+    if any(q == EVERYTHING for q in qs):
+        return Q()
+    out = qs[0]
+    for q in qs[1:]:
+        out = out | q
+    return out
+
 
 #: The city level (链长办/工信局): evaluation runs, rankings, review scores, targets and tasks.
 CITY_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
@@ -296,7 +309,7 @@ def chain_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     (:func:`region_or_above_q`), and the chains whose 链长办 they work in (any county)."""
     q = region_or_above_q(user, prefix)
     if ids := office_chain_ids(user):
-        q |= Q(**{f"{prefix}pk__in": ids})
+        q = _or(q, Q(**{f"{prefix}pk__in": ids}))
     return q
 
 
@@ -314,7 +327,7 @@ def chain_records_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
         elif _in(u, CITY_ROLES):
             q = Q()
     if ids := office_chain_ids(u):
-        q |= Q(**{f"{prefix}pk__in": ids})
+        q = _or(q, Q(**{f"{prefix}pk__in": ids}))
     return q
 
 
@@ -325,7 +338,7 @@ def org_member_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     part = (Q(**{f"{prefix}region__isnull": True}) | region_or_above_q(user, prefix)) & (
         Q(**{f"{prefix}enterprise__isnull": True}) | enterprise_q(user, f"{prefix}enterprise__")
     )
-    return chain_records_q(user, f"{prefix}chain__") | (chain_q(user, f"{prefix}chain__") & part)
+    return _or(chain_records_q(user, f"{prefix}chain__"), chain_q(user, f"{prefix}chain__") & part)
 
 
 def call_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
@@ -333,7 +346,7 @@ def call_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     keepers (:func:`chain_records_q`)."""
     keepers = chain_records_q(user, f"{prefix}chain__")
     published = chain_q(user, f"{prefix}chain__") & ~Q(**{f"{prefix}stage": "draft"})
-    return keepers | published
+    return _or(keepers, published)
 
 
 def application_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
@@ -341,7 +354,9 @@ def application_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
     otherwise only those of the firms they see (a firm user its own, a county user its county's
     firms'); universities' and institutes' applications only for the keepers."""
     own = Q(**{f"{prefix}enterprise__isnull": False}) & enterprise_q(user, f"{prefix}enterprise__")
-    return chain_records_q(user, f"{prefix}call__chain__") | (own & call_q(user, f"{prefix}call__"))
+    return _or(
+        chain_records_q(user, f"{prefix}call__chain__"), own & call_q(user, f"{prefix}call__")
+    )
 
 
 def lead_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
