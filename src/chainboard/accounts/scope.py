@@ -368,7 +368,7 @@ def lead_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
         return NOTHING
     q = region_q(u, f"{prefix}region__")
     if ids := office_chain_ids(u):
-        q |= Q(**{f"{prefix}chain_id__in": ids})
+        q = _or(q, Q(**{f"{prefix}chain_id__in": ids}))
     return q
 
 
