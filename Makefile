@@ -64,11 +64,20 @@ lint:  ## ruff, format check, mypy, the import-linter contracts (layers: ARCHITE
 	DJANGO_SETTINGS_MODULE=chainboard.settings.test $(CB) check
 	DJANGO_SETTINGS_MODULE=chainboard.settings.test $(CB) makemigrations --check --dry-run -v0
 
-test-sqlite:
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
+# pytest-xdist: one worker per core (2 on the reference machine); a test file stays on one worker
+# (--dist loadfile), so module fixtures are built once. Each worker has its own test database
+# (settings/test.py) and its own upload/media folders.
+TEST_WORKERS ?= 2
+PYTEST := HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
-test-postgres:  ## Django tests again on PostgreSQL (the pure analytics tests do not touch a database)
-	HYPOTHESIS_PROFILE=ci DATABASE_URL=$(PG_URL) $(PY) -m pytest -q --ignore=tests/analytics
+test-sqlite:
+	$(PYTEST)
+
+# The Django tests again on PostgreSQL. Left out: the pure analytics tests (no database) and the
+# browser tests (they check what the browser shows; the views and queries they call are the ones
+# the Django tests run here on PostgreSQL).
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(PYTEST) --ignore=tests/analytics --ignore=tests/browser
 
 bench:
 	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
