@@ -168,9 +168,9 @@ def source_clean(source: str) -> str:
     """A data source name as typed (宁晋县税务局): trimmed, NFKC, at most 100 characters."""
     text = " ".join(unicodedata.normalize("NFKC", source or "").split())
     if len(text) > 100:
-        raise DomainError("数据来源名称不能超过100个字符")
+        raise DomainError("来源单位名称不能超过100个字符")
     if CONTROL.search(text):
-        raise DomainError("数据来源名称含不可见的控制字符")
+        raise DomainError("来源单位名称含不可见的控制字符")
     return text
 
 
