@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from chainboard.chains.importers import ChainFirmsImporter
+from chainboard.chiefs.importers import ChokepointImporter
 from chainboard.enterprises.importers import EnterpriseImporter, FiguresImporter
 from chainboard.enterprises.qualification_import import QualificationImporter
 from chainboard.imports.registry import IMPORTERS, register_importer
@@ -23,6 +24,7 @@ def test_every_app_registered_its_importers_in_app_order() -> None:
         "chain_firms": ChainFirmsImporter,
         "projects": ProjectImporter,
         "strategy_panel": PanelImporter,
+        "chokepoints": ChokepointImporter,
         "leads": LeadImporter,
     }
     assert list(IMPORTERS) == [
@@ -32,13 +34,14 @@ def test_every_app_registered_its_importers_in_app_order() -> None:
         "chain_firms",
         "projects",
         "strategy_panel",
+        "chokepoints",
         "leads",
     ]
 
 
 def test_registering_the_same_importer_again_changes_nothing() -> None:
     register_importer(EnterpriseImporter)
-    assert IMPORTERS["enterprises"] is EnterpriseImporter and len(IMPORTERS) == 7
+    assert IMPORTERS["enterprises"] is EnterpriseImporter and len(IMPORTERS) == 8
 
 
 def test_a_second_importer_for_a_known_kind_is_refused() -> None:
