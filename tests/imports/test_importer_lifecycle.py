@@ -20,6 +20,7 @@ from tests.imports.filemaker import ENTERPRISE_HEADERS, write_csv, write_xlsx
 from chainboard.chains.models import EnterpriseNode
 from chainboard.chiefs.models import Chokepoint
 from chainboard.enterprises.models import Enterprise, EnterpriseYear, Qualification
+from chainboard.evaluation.models import TierProfile
 from chainboard.imports.registry import IMPORTERS
 from chainboard.imports.runner import run_import
 from chainboard.investment.models import Lead
@@ -143,6 +144,21 @@ def _qualifications(changed: bool) -> list[list[Any]]:
             "ZJTX-2025-0502" if not changed else "ZJTX-2025-0502A",
             "2028-11-27",
         ],
+    ]
+
+
+def _tier_inputs(changed: bool) -> list[list[Any]]:
+    return [
+        [
+            "统一社会信用代码",
+            "年份",
+            "研发人员数(人)",
+            "Ⅰ类知识产权(件)",
+            "主导产品占主营业务收入比(%)",
+            "建有研发机构",
+        ],
+        [FIRM1, 2025, 12, 3, 72.5, "是"],
+        [FIRM2, 2025, 8, 1 if not changed else 2, 55, "否"],
     ]
 
 
@@ -287,6 +303,15 @@ LIFECYCLES = {
         before="ZJTX-2025-0502",
         after="ZJTX-2025-0502A",
         history=_history_of(Qualification, enterprise__uscc__in=[FIRM1, FIRM2]),
+        setup=_two_firms,
+    ),
+    "tier_inputs": Lifecycle(
+        kind="tier_inputs",
+        rows=_tier_inputs,
+        value=lambda: TierProfile.objects.get(enterprise__uscc=FIRM2, year=2025).ip_class1,
+        before=1,
+        after=2,
+        history=_history_of(TierProfile, enterprise__uscc__in=[FIRM1, FIRM2]),
         setup=_two_firms,
     ),
     "chain_firms": Lifecycle(

@@ -9,6 +9,7 @@ from chainboard.chains.importers import ChainFirmsImporter
 from chainboard.chiefs.importers import ChokepointImporter
 from chainboard.enterprises.importers import EnterpriseImporter, FiguresImporter
 from chainboard.enterprises.qualification_import import QualificationImporter
+from chainboard.evaluation.tier_import import TierInputsImporter
 from chainboard.imports.registry import IMPORTERS, register_importer
 from chainboard.investment.importers import LeadImporter
 from chainboard.projects.importers import ProjectImporter
@@ -22,6 +23,7 @@ def test_every_app_registered_its_importers_in_app_order() -> None:
         "figures": FiguresImporter,
         "qualifications": QualificationImporter,
         "chain_firms": ChainFirmsImporter,
+        "tier_inputs": TierInputsImporter,
         "projects": ProjectImporter,
         "strategy_panel": PanelImporter,
         "chokepoints": ChokepointImporter,
@@ -32,6 +34,7 @@ def test_every_app_registered_its_importers_in_app_order() -> None:
         "figures",
         "qualifications",
         "chain_firms",
+        "tier_inputs",
         "projects",
         "strategy_panel",
         "chokepoints",
@@ -41,7 +44,7 @@ def test_every_app_registered_its_importers_in_app_order() -> None:
 
 def test_registering_the_same_importer_again_changes_nothing() -> None:
     register_importer(EnterpriseImporter)
-    assert IMPORTERS["enterprises"] is EnterpriseImporter and len(IMPORTERS) == 8
+    assert IMPORTERS["enterprises"] is EnterpriseImporter and len(IMPORTERS) == 9
 
 
 def test_a_second_importer_for_a_known_kind_is_refused() -> None:

@@ -1,26 +1,30 @@
-"""Writes of the evaluation app: run a method, publish a run, set tier targets."""
+"""Writes of the evaluation app: run a method, publish a run, set tier targets, import tier inputs."""
 
 from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from chainboard.accounts.scope import (
     require_class_policy_editor,
     require_evaluation_publisher,
     require_evaluator,
+    require_importer,
     require_tier_target_setter,
 )
 from chainboard.accounts.services import security_event_record
+from chainboard.core.bulk import insert_with_history
 from chainboard.core.errors import DomainError
 from chainboard.core.history import set_history
-from chainboard.core.locking import lock, merge_edit, save_edit
+from chainboard.core.locking import bump_versions, lock, merge_edit, save_edit
+from chainboard.core.versioning import bump_registry_version
 from chainboard.evaluation.inputs import evaluated_firms, inputs_hash, mu_inputs
 from chainboard.evaluation.models import (
     ClassPolicy,
@@ -28,6 +32,7 @@ from chainboard.evaluation.models import (
     EvaluationRun,
     ObjectionStatus,
     RunStage,
+    TierProfile,
     TierTarget,
 )
 from chainboard.geo.models import Region
@@ -274,6 +279,48 @@ def tier_target_set(
         obj.full_clean()
         save_edit(obj, changed, actor=user, reason="设定梯度目标")
     return obj
+
+
+TIER_PROFILE_BATCH = 2000
+
+
+def tier_profiles_bulk_write(
+    *,
+    creates: Sequence[dict[str, Any]],
+    updates: Sequence[TierProfile],
+    update_fields: Sequence[str],
+    actor: Any,
+    reason: str,
+) -> None:
+    """Bulk insert/update tier inputs 梯度培育指标 already checked by the import (each firm in the
+    actor's scope, values validated). Every row gets its history row with ``reason``; the
+    registry version is bumped (the 梯度培育 page's cached checks key on it and on the history)."""
+    if actor is not None:
+        require_importer(actor, "tier_inputs")
+    if not creates and not updates:
+        return
+    now = timezone.now()
+    bump_registry_version()
+    insert_with_history(
+        TierProfile,
+        creates,
+        key=("enterprise_id", "year"),
+        actor_id=actor.pk if actor is not None else None,
+        reason=reason,
+        now=now,
+    )
+    if updates:
+        for obj in updates:
+            obj.updated_at = now
+        bulk_update_with_history(
+            list(updates),
+            TierProfile,
+            fields=[*update_fields, *bump_versions(TierProfile, updates), "updated_at"],
+            batch_size=TIER_PROFILE_BATCH,
+            default_user=actor,
+            default_change_reason=reason,
+            default_date=now,
+        )
 
 
 #: The fields of a policy row an administrator sets through :func:`class_policy_set`.

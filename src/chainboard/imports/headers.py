@@ -80,6 +80,12 @@ UNIT_FAMILIES: dict[str, dict[str, Fraction]] = {
         "亿千瓦时": Fraction(100_000_000),
     },
     "人数": {"人": Fraction(1), "名": Fraction(1), "万人": Fraction(10_000)},
+    # units of the tier inputs (梯度培育指标): nothing to convert, but a title in another unit
+    # (资产负债率（‰）) is an error naming the column instead of an ignored column
+    "百分比": {"%": Fraction(1)},
+    "件数": {"件": Fraction(1), "项": Fraction(1)},
+    "年数": {"年": Fraction(1)},
+    "分值": {"分": Fraction(1)},
 }
 UNIT_FAMILY = {unit: family for family, units in UNIT_FAMILIES.items() for unit in units}
 
@@ -237,8 +243,11 @@ class TemplateIndex:
 
 
 def _unit_error(unit: str, template_unit: str) -> str:
-    family = UNIT_FAMILY[template_unit]
-    choices = "、".join(u for u in UNIT_FAMILIES[family] if not u.isascii())
+    family = UNIT_FAMILY.get(template_unit)
+    if family is None:
+        return f"单位「{unit}」无法换算为{template_unit}"
+    units = UNIT_FAMILIES[family]
+    choices = "、".join(u for u in units if not u.isascii()) or "、".join(units)
     return f"单位「{unit}」无法换算为{template_unit}（可用单位：{choices}）"
 
 
