@@ -65,10 +65,11 @@ lint:  ## ruff, format check, mypy, the import-linter contracts (layers: ARCHITE
 	DJANGO_SETTINGS_MODULE=chainboard.settings.test $(CB) makemigrations --check --dry-run -v0
 
 # pytest-xdist: one worker per core (2 on the reference machine); a test file stays on one worker
-# (--dist loadfile), so module fixtures are built once. Each worker has its own test database
+# (--dist loadfile), so module fixtures are built once; files are handed out in collection order,
+# the slowest first (tests/conftest.py SLOW_FILES_FIRST). Each worker has its own test database
 # (settings/test.py) and its own upload/media folders.
 TEST_WORKERS ?= 2
-PYTEST := HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+PYTEST := HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-sqlite:
 	$(PYTEST)

@@ -160,3 +160,28 @@ def run_worker(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
         call_command("worker", "--batch", "--worker-id", "test-worker", verbosity=0)
 
     return run
+
+
+# The slowest test files (a minute or more each on the reference machine), started first: pytest-xdist
+# hands out whole files (`--dist loadfile`) in collection order, and a long file handed out last
+# keeps one worker busy while the other has nothing left to do.
+SLOW_FILES_FIRST = (
+    "tests/web/test_route_access.py",
+    "tests/api/test_api_fuzz.py",
+    "tests/accounts/test_capabilities.py",
+    "tests/deploy/test_production_mode.py",
+    "tests/demo/test_demo_loader.py",
+    "tests/analytics/engine/test_supply_spark_parity.py",
+    "tests/imports/test_crash_safety.py",
+    "tests/imports/hostile/test_hostile_corpus.py",
+    "tests/web/test_exports_safe.py",
+    "tests/analytics/evaluation/test_evaluation_caps.py",
+    "tests/browser/test_phone_layout.py",
+    "tests/browser/test_browser_cockpit.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the slow files first, keeping every other order as collected (a stable sort)."""
+    rank = {path: i for i, path in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
