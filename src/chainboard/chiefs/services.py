@@ -16,10 +16,13 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chainboard.accounts.models import User
 from chainboard.accounts.scope import (
+    application_q,
+    firm_users,
     require_application_recorder,
     require_chain_records_editor,
 )
@@ -44,9 +47,12 @@ from chainboard.chiefs.models import (
     WorkPlan,
 )
 from chainboard.core.errors import DomainError
+from chainboard.core.formatting import format_wan_yuan
 from chainboard.core.history import set_history
 from chainboard.core.locking import Versioned, lock, merge_edit, save_edit
 from chainboard.enterprises.models import Enterprise
+from chainboard.notifications.models import NotificationKind
+from chainboard.notifications.services import Message, notify
 from chainboard.projects.models import Task
 
 M = TypeVar("M", bound=models.Model)
@@ -454,6 +460,14 @@ def call_award(
     item = call.chokepoint
     item.status = ChokepointStatus.IN_PROGRESS
     _save(item, actor, f"榜单「{call.title}」挂帅")
+    _tell(
+        application,
+        NotificationKind.REVIEWED,
+        f"揭榜挂帅评审结果：「{call.title}」入选挂帅",
+        f"挂帅：{call.team_lead}；请按合同节点推进攻关。",
+    )
+    for other in call.applications.exclude(pk=application.pk):
+        _tell(other, NotificationKind.REVIEWED, f"揭榜挂帅评审结果：「{call.title}」未入选")
     return call
 
 
@@ -478,7 +492,14 @@ def milestone_add(
             fields={"payment_wan_yuan": "超过榜单金额"},
         )
     milestone = Milestone(call=call, title=title.strip(), due_on=due_on, payment_wan_yuan=payment)
-    return _save(milestone, actor, "添加合同节点")
+    milestone = _save(milestone, actor, "添加合同节点")
+    _tell(
+        call.winner,
+        NotificationKind.CALL_STAGE,
+        f"揭榜挂帅「{call.title}」新增合同节点：{milestone.title}",
+        f"完成时限 {milestone.due_on:%Y-%m-%d}，拨付 {format_wan_yuan(milestone.payment_wan_yuan)}",
+    )
+    return milestone
 
 
 @transaction.atomic
@@ -491,7 +512,14 @@ def milestone_done(
     if milestone.done_on is not None:
         raise DomainError(f"节点「{milestone.title}」已于 {milestone.done_on} 完成并拨付")
     milestone.done_on = on or timezone.localdate()
-    return _save(milestone, actor, "节点完成并拨付")
+    milestone = _save(milestone, actor, "节点完成并拨付")
+    _tell(
+        call.winner,
+        NotificationKind.CALL_STAGE,
+        f"揭榜挂帅「{call.title}」合同节点已完成并拨付：{milestone.title}",
+        f"{milestone.done_on:%Y-%m-%d} 确认，拨付 {format_wan_yuan(milestone.payment_wan_yuan)}",
+    )
+    return milestone
 
 
 @transaction.atomic
@@ -507,7 +535,14 @@ def midterm_check_record(
     call = Call.objects.select_for_update().get(pk=call.pk)
     _stage(call, [CallStage.AWARDED], "中期检查")
     check = MidtermCheck(call=call, checked_on=checked_on, conclusion=conclusion, note=note)
-    return _save(check, actor, "中期检查")
+    check = _save(check, actor, "中期检查")
+    _tell(
+        call.winner,
+        NotificationKind.CALL_STAGE,
+        f"揭榜挂帅「{call.title}」中期检查：{check.get_conclusion_display()}",
+        f"检查日期 {check.checked_on:%Y-%m-%d}",
+    )
+    return check
 
 
 @transaction.atomic
@@ -550,7 +585,37 @@ def call_accept(
             f"{len(call.acceptance)} 达成），重新列入待攻关。{call.acceptance_note}"
         )
     _save(item, actor, f"榜单「{call.title}」验收结果回填")
+    _tell(
+        call.winner,
+        NotificationKind.CALL_STAGE,
+        f"揭榜挂帅「{call.title}」{'验收通过' if passed else '验收未通过'}",
+        f"考核指标 {met}/{len(call.acceptance)} 项达成。{call.acceptance_note}",
+    )
     return call
+
+
+# --- notifications (站内通知) -------------------------------------------------------------------
+
+
+def _applicant_users(application: Application | None) -> list[User]:
+    """The active users of a firm applicant who may open the call's page and see the
+    application (a university's or an institute's application has no platform users)."""
+    if application is None or application.enterprise_id is None:
+        return []
+    return [
+        u
+        for u in firm_users(application.enterprise_id)
+        if Application.objects.filter(application_q(u), pk=application.pk).exists()
+    ]
+
+
+def _tell(application: Application | None, kind: str, title: str, body: str = "") -> None:
+    """One notification per user of the applicant firm, linking to the call's page."""
+    users = _applicant_users(application)
+    if application is None or not users:
+        return
+    link = reverse("chiefs:call", args=[application.call_id])
+    notify(users=users, message=Message(kind, title, body, link))
 
 
 # --- 创新联合体 --------------------------------------------------------------------------------

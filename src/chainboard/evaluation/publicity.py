@@ -23,10 +23,13 @@ from typing import Any
 import pandas as pd
 from django.core.files.base import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from chainboard.accounts.scope import (
+    firm_users,
+    objection_q,
     require_evaluation_publisher,
     require_objection_filer,
     require_objection_reviewer,
@@ -54,6 +57,8 @@ from chainboard.evaluation.services import (
     score_frame,
 )
 from chainboard.imports.attachments import Upload, attachments_check
+from chainboard.notifications.models import NotificationKind
+from chainboard.notifications.services import Message, notify
 from chainboard_analytics.evaluation import load_method
 from chainboard_analytics.evaluation.spec import FIGURE_FIELDS
 
@@ -277,7 +282,28 @@ def objection_answer(
     objection.full_clean()
     set_history(objection, user, f"答复：{ObjectionStatus(outcome).label}")
     objection.save()
+    _notify_answered(objection)
     return objection
+
+
+def _notify_answered(objection: Objection) -> None:
+    """已答复: the firm's own active users who may open the 异议 page (站内通知)."""
+    users = [
+        u
+        for u in firm_users(objection.enterprise_id)
+        if Objection.objects.filter(objection_q(u), pk=objection.pk).exists()
+    ]
+    outcome = ObjectionStatus(objection.status).label
+    run = objection.run
+    notify(
+        users=users,
+        message=Message(
+            NotificationKind.ANSWERED,
+            f"亩均评价异议{outcome}：{run.year}年度 {run.method_title}",
+            f"答复后等级：{objection.klass_answered or '—'}。{objection.answer[:200]}",
+            reverse("evaluation:objection", args=[objection.pk]),
+        ),
+    )
 
 
 # --- re-scoring ----------------------------------------------------------------------------------

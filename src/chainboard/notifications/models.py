@@ -13,6 +13,8 @@ class NotificationKind(models.TextChoices):
     ANSWERED = "answered", "已答复"
     ESCALATED = "escalated", "逾期升级"
     CLOSED = "closed", "已办结"
+    REVIEWED = "reviewed", "评审结果"
+    CALL_STAGE = "call_stage", "揭榜挂帅进展"
     OTHER = "other", "其他"
 
 
