@@ -216,3 +216,44 @@ def test_template_download_has_the_chinese_titles(client, ningjin_user) -> None:
     assert titles[:5] == ["统一社会信用代码", "企业名称", "所在地", "年份", "科技人员数(人)"]
     assert "主导产品占主营业务收入比(%)" in titles and "近三年无重大违法违规" in titles
     assert book.active.title == "梯度培育指标"
+
+
+@pytest.fixture
+def upload_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    return settings.UPLOAD_DIR
+
+
+def test_api_dry_run_previews_and_a_park_user_sees_only_its_park(
+    tmp_path: Path, firms, ningjin, upload_dir
+) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+    from tests.factories import ParkFactory, UserFactory
+
+    park = ParkFactory(region=ningjin)
+    firms["huatong"].park = park
+    firms["huatong"].save(update_fields=["park"])
+    user = UserFactory(username="park", role="park_staff", scope_park=park)
+    rows = [
+        ["统一社会信用代码", "年份", "研发人员数(人)"],
+        [firms["huatong"].uscc, 2025, 10],
+        [firms["jinglong"].uscc, 2025, 5],  # same county, not in the park
+    ]
+    path = write_xlsx(tmp_path / "park.xlsx", rows)
+    client = Client()
+    client.force_login(user)
+    with path.open("rb") as fh:
+        response = client.post("/api/imports/tier_inputs?dry_run=true", {"file": fh})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "rejected", body
+    assert [(e["row"], e["message"]) for e in body["errors"]] == [(3, "该企业不在您的管辖范围")]
+    assert not TierProfile.objects.exists()
+
+    rows.pop()
+    path = write_xlsx(tmp_path / "park2.xlsx", rows)
+    with path.open("rb") as fh:
+        response = client.post("/api/imports/tier_inputs?dry_run=true", {"file": fh})
+    body = response.json()
+    assert body["status"] == "previewed" and body["created_count"] == 1, body
+    assert not TierProfile.objects.exists()  # a preview writes nothing
