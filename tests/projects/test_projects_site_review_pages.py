@@ -152,6 +152,21 @@ def test_half_year_by_hand_with_evidence_links(xingtai, city_analyst, ningjin_us
     assert client_for(city_analyst).get(reverse("projects:assessment") + "?h=3").status_code == 400
 
 
+def test_half_year_page_opens_on_the_newest_half_with_scores(xingtai, city_analyst) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("projects:assessment")
+    assert site_reviews.latest_half() is None  # nothing stored: the current half, empty
+    _ranked(dt.date(2025, 8, 1), {"130528": 1, "130582": 2})
+    assert site_reviews.latest_half() == (2025, 2)
+    ReviewScore.objects.create(
+        region=xingtai["130528"], kind=ReviewKind.QUARTER, year=2026, period=1, score=D(70)
+    )
+    assert site_reviews.latest_half() == (2026, 1)  # a 观摩 score of 2026 Q1 is newer
+    text = client_for(city_analyst).get(url).content.decode()
+    assert "2026年上半年" in text
+    text = client_for(city_analyst).get(url + "?year=2025&h=2").content.decode()
+    assert "2025年下半年" in text and "宁晋县" in text
+
+
 def test_assessment_pdf_is_a_job_with_cjk_fonts(xingtai, city_analyst, run_worker) -> None:  # type: ignore[no-untyped-def]
     from tests.projects.test_projects_reports import _pdf_job
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from chainboard.accounts.scope import project_q, regions_visible, site_review_q
 from chainboard.core.errors import NotFound
@@ -252,6 +252,24 @@ class HalfRow:
     review: Decimal | None
     score: Decimal
     rank: int = 0
+
+
+def latest_half() -> tuple[int, int] | None:
+    """The newest half-year with a stored 月评比 or 季观摩 score, as (year, 1 | 2): the 半年考核 page
+    opens on it (the current half has nothing to show before its first month is ranked)."""
+    halves: list[tuple[int, int]] = []
+    month = MonthlyRanking.objects.filter(scope=RankingScope.REGION).aggregate(m=Max("month"))["m"]
+    if month is not None:
+        halves.append((month.year, 1 if month.month <= 6 else 2))
+    review = (
+        ReviewScore.objects.filter(kind=ReviewKind.QUARTER)
+        .order_by("-year", "-period")
+        .values_list("year", "period")
+        .first()
+    )
+    if review is not None:
+        halves.append((review[0], 1 if review[1] <= 2 else 2))
+    return max(halves) if halves else None
 
 
 def half_year(user: Any, year: int, half: int) -> tuple[ReviewMethod, list[HalfRow]]:

@@ -256,8 +256,13 @@ def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _half(data: Any) -> tuple[int, int]:
-    year = year_param(data, timezone.localdate().year)
-    half = data.get("h") or "1"
+    """``?year=&h=``; without them the newest half-year with scores, else the current one."""
+    today = timezone.localdate()
+    default = site_reviews.latest_half() or (today.year, 1 if today.month <= 6 else 2)
+    if not data.get("year") and not data.get("h"):
+        return default
+    year = year_param(data, default[0])
+    half = data.get("h") or str(default[1])
     if half not in {"1", "2"}:
         raise InvalidQuery(f"半年应为 1 或 2：{half}", fields={"h": half})
     return year, int(half)
