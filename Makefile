@@ -81,7 +81,7 @@ test-postgres:
 	DATABASE_URL=$(PG_URL) $(PYTEST) --ignore=tests/analytics --ignore=tests/browser
 
 bench:
-	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	for b in $(filter-out benchmarks/_%,$(wildcard benchmarks/*.py)); do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf var/ node_modules/ $(VENDOR) .pytest_cache

@@ -19,30 +19,10 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "var" / "bench"
-sys.path.insert(0, str(ROOT / "src"))
-
-
-def setup() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / "requests_bench.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainboard.settings.test")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from _pagebench import fresh_django, pct, timed
 
 
 def load(firms: int, extra: int) -> int:
@@ -69,28 +49,13 @@ def load(firms: int, extra: int) -> int:
     return FirmRequest.objects.count()
 
 
-def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        response = fn()
-        out.append(time.perf_counter() - t)
-        assert response.status_code == 200, response.status_code
-    return out
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--firms", type=int, default=3000)
     parser.add_argument("--extra", type=int, default=0, help="more synthetic requests")
     parser.add_argument("--requests", type=int, default=30)
     args = parser.parse_args()
-    setup()
+    fresh_django("requests_bench")
     t0 = time.perf_counter()
     n = load(args.firms, args.extra)
     print(f"loaded {n} requests ({args.firms} firms) in {time.perf_counter() - t0:.1f} s")
