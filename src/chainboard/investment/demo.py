@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 import time
 from decimal import Decimal
 from typing import Any
@@ -75,6 +76,14 @@ BRANDS = [
     "科",
     "联",
 ]
+
+
+def _trade(segment: str) -> str:
+    """The trade word of a firm name from a segment name: its first term, whole (电机与风电 → 电机,
+    绒山羊养殖 → 绒山羊养殖), never a cut through a word such as 绒山羊养."""
+    return re.split(r"[与及、和/（(]", segment, maxsplit=1)[0] or segment
+
+
 KINDS = ["科技有限公司", "股份有限公司", "集团有限公司", "制造有限公司", "新材料有限公司"]
 LOST = ["企业选址转向长三角", "投资方资金链紧张", "用地指标无法满足", "对方战略调整，项目取消"]
 PAUSED = ["等待企业董事会决策", "环评前置条件待落实", "企业主要负责人变动"]
@@ -159,7 +168,7 @@ def _one(
     origin, code6, short = ORIGINS[int(rng.integers(len(ORIGINS)))]
     while True:
         brand = "".join(BRANDS[int(i)] for i in rng.choice(len(BRANDS), 2, replace=False))
-        name = f"{short}{brand}{node.name[:4]}{KINDS[int(rng.integers(len(KINDS)))]}"
+        name = f"{short}{brand}{_trade(node.name)}{KINDS[int(rng.integers(len(KINDS)))]}"
         if name not in used:
             used.add(name)
             break
